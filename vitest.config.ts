@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the TypeScript sources, so a stale dist/ never hides a bug.
     alias: {
       '@kelos/shared': src('shared'),
+      '@kelos/devcluster': src('devcluster'),
     },
   },
   test: {
