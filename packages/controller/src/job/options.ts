@@ -1,0 +1,68 @@
+import { AGENT_TYPE_INFO, type AgentType, GIT_IMAGE, SKILLS_INSTALL_IMAGE } from '@kelos/shared';
+
+/** Controller settings that shape every Job (the controller's image flags, spec §2). */
+export interface JobBuilderOptions {
+  /** Agent image per type; default `ghcr.io/kelos-dev/<type>`. */
+  images?: Partial<Record<AgentType, string>>;
+  /** Tag given to any configured or default image that has neither tag nor digest; default `latest`. */
+  version?: string;
+  /** Pull policy of the agent container, for every agent type. */
+  imagePullPolicy?: string;
+  /** Pull policy per agent type; wins over `imagePullPolicy`. */
+  imagePullPolicies?: Partial<Record<AgentType, string>>;
+  /** Image of the git init containers; default `alpine/git:v2.47.2`. */
+  gitImage?: string;
+  /** Image of the skills-install init container; default `node:22.14.0-alpine`. */
+  skillsInstallImage?: string;
+}
+
+const DEFAULT_VERSION = 'latest';
+
+/** Appends `:<version>` to an image reference that carries neither a tag nor a digest. */
+export function withDefaultTag(image: string, version: string = DEFAULT_VERSION): string {
+  return imageRepository(image) === image ? `${image}:${version}` : image;
+}
+
+/** The image reference without its tag and digest (a registry port is not a tag). */
+export function imageRepository(image: string): string {
+  const withoutDigest = image.split('@')[0] ?? image;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+}
+
+const BUNDLED_REPOSITORIES: ReadonlySet<string> = new Set(
+  Object.values(AGENT_TYPE_INFO).map((info) => info.defaultImage),
+);
+
+/**
+ * Bundled images ship tini and run the entrypoint under it (spec §4.3); custom images need not
+ * have it. Decided by repository so a pinned tag or digest of a bundled image still gets tini,
+ * while a mirror or a look-alike repository does not.
+ */
+export function isBundledAgentImage(image: string): boolean {
+  return BUNDLED_REPOSITORIES.has(imageRepository(image));
+}
+
+/** The agent image: `spec.image` verbatim, else the configured or default image with the version tag. */
+export function agentImage(
+  type: AgentType,
+  specImage: string | undefined,
+  options: JobBuilderOptions,
+): string {
+  if (specImage) return specImage;
+  const configured = options.images?.[type] ?? AGENT_TYPE_INFO[type].defaultImage;
+  return withDefaultTag(configured, options.version ?? DEFAULT_VERSION);
+}
+
+export function agentImagePullPolicy(type: AgentType, options: JobBuilderOptions): string | undefined {
+  return options.imagePullPolicies?.[type] ?? options.imagePullPolicy;
+}
+
+export function gitImage(options: JobBuilderOptions): string {
+  return options.gitImage ?? GIT_IMAGE;
+}
+
+export function skillsInstallImage(options: JobBuilderOptions): string {
+  return options.skillsInstallImage ?? SKILLS_INSTALL_IMAGE;
+}
