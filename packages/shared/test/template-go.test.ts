@@ -52,17 +52,20 @@ const tVal = {
   ErrFunc: () => 'bla',
 };
 
-type Case = readonly [name: string, template: string, expected: string, data?: unknown];
+type Case = [name: string, template: string, expected: string, data?: unknown];
 
-const check = (cases: readonly Case[]) =>
-  it.each(cases)('%s: %s', (_, template, expected, data = tVal) => {
+const check = (cases: Case[]) =>
+  it.each<Case>(cases)('%s: %s', (_: string, template: string, expected: string, data: unknown = tVal) => {
     expect(renderTemplate(template, data, { funcs })).toBe(expected);
   });
 
-const fails = (cases: readonly Case[]) =>
-  it.each(cases)('%s: %s fails', (_, template, message, data = tVal) => {
-    expect(() => renderTemplate(template, data, { funcs })).toThrow(message);
-  });
+const fails = (cases: Case[]) =>
+  it.each<Case>(cases)(
+    '%s: %s fails',
+    (_: string, template: string, message: string, data: unknown = tVal) => {
+      expect(() => renderTemplate(template, data, { funcs })).toThrow(message);
+    },
+  );
 
 describe("Go's exec tests", () => {
   describe('variables and fields', () => {
