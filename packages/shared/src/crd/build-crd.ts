@@ -52,7 +52,9 @@ export function buildCrd(kind: KindName): CustomResourceDefinition {
     schema: { openAPIV3Schema: openAPISchemaFor(definition) },
   };
   if (definition.status) version.subresources = { status: {} };
-  if (definition.printerColumns.length > 0) version.additionalPrinterColumns = definition.printerColumns;
+  if (definition.printerColumns.length > 0) {
+    version.additionalPrinterColumns = definition.printerColumns.map((column) => ({ ...column }));
+  }
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
