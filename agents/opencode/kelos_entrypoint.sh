@@ -1,0 +1,146 @@
+#!/bin/bash
+# shellcheck disable=SC2016 # node -e programs are single-quoted on purpose: ${…} in them is JavaScript.
+# Kelos agent image entrypoint for OpenCode (contract: docs/agent-image-interface.md).
+# $1 is the Task prompt; KELOS_* env configures the run; stdout is `opencode run --format json`
+# output followed by the output marker block from /kelos/kelos-capture.
+#
+# No `set -e`: every failure below is handled, and the exit code must be the agent's.
+set -uo pipefail
+
+config_dir="${OPENCODE_CONFIG_DIR:-$HOME/.config/opencode}"
+mkdir -p "$config_dir"
+
+# OPENCODE_API_KEY is handed to the provider that KELOS_MODEL ("provider/model") names.
+if [ -n "${OPENCODE_API_KEY:-}" ]; then
+  provider=""
+  if [ -n "${KELOS_MODEL:-}" ]; then
+    provider="${KELOS_MODEL%%/*}"
+  fi
+  case "$provider" in
+    anthropic | "") export ANTHROPIC_API_KEY="$OPENCODE_API_KEY" ;;
+    openai) export OPENAI_API_KEY="$OPENCODE_API_KEY" ;;
+    google) export GEMINI_API_KEY="$OPENCODE_API_KEY" ;;
+    groq) export GROQ_API_KEY="$OPENCODE_API_KEY" ;;
+    xai) export XAI_API_KEY="$OPENCODE_API_KEY" ;;
+    zai | zai-coding-plan) export ZHIPU_API_KEY="$OPENCODE_API_KEY" ;;
+    opencode | zen) ;; # OpenCode Zen reads OPENCODE_API_KEY itself.
+    *)
+      echo "kelos: unknown provider '$provider' in KELOS_MODEL; passing OPENCODE_API_KEY as ANTHROPIC_API_KEY" >&2
+      export ANTHROPIC_API_KEY="$OPENCODE_API_KEY"
+      ;;
+  esac
+fi
+
+# Effort is an agent setting, so it goes into opencode.json for the default "build" agent, and
+# the model with it (the --model flag would override the agent's configuration).
+if [ -n "${KELOS_EFFORT:-}" ]; then
+  node -e '
+const fs = require("node:fs");
+const file = process.argv[1];
+let config = {};
+try { config = JSON.parse(fs.readFileSync(file, "utf8")); } catch {}
+const effort = process.env.KELOS_EFFORT;
+const model = process.env.KELOS_MODEL;
+config.$schema ??= "https://opencode.ai/config.json";
+if (model) config.model = model;
+config.agent ??= {};
+const build = (config.agent.build ??= {});
+if (model) build.model = model;
+build.variant = effort;
+build.options = { ...build.options, reasoningEffort: effort };
+fs.writeFileSync(file, JSON.stringify(config, null, 2));
+' "$config_dir/opencode.json" || exit 1
+fi
+
+# User-level instructions: additive to the repository's own AGENTS.md, which stays untouched.
+if [ -n "${KELOS_AGENTS_MD:-}" ]; then
+  printf '%s' "$KELOS_AGENTS_MD" >"$config_dir/AGENTS.md"
+fi
+
+# >>> skill installation (identical in the codex, opencode and cursor entrypoints)
+# install_skills <dir>: copies each plugin skill to <dir>/<plugin>:<skill>/. Two plugin/skill
+# pairs that map to the same directory (plugin "a:b" with skill "c", plugin "a" with skill "b:c")
+# would silently overwrite each other, so that is an error.
+install_skills() {
+  local target_root="$1" plugin_dir skill_dir target
+  local -A installed=()
+  for plugin_dir in "$KELOS_PLUGIN_DIR"/*/; do
+    [ -d "${plugin_dir}skills" ] || continue
+    for skill_dir in "${plugin_dir}skills"/*/; do
+      [ -d "$skill_dir" ] || continue
+      target="$target_root/$(basename "$plugin_dir"):$(basename "$skill_dir")"
+      if [ -n "${installed[$target]:-}" ]; then
+        echo "kelos: two skills map to $target" >&2
+        return 1
+      fi
+      installed[$target]=1
+      mkdir -p "$target" || return 1
+      cp -R "$skill_dir". "$target/" || return 1
+    done
+  done
+}
+# <<< skill installation
+
+if [ -n "${KELOS_PLUGIN_DIR:-}" ]; then
+  install_skills "$config_dir/skills" || exit 1
+  for agent_file in "$KELOS_PLUGIN_DIR"/*/agents/*.md; do
+    [ -f "$agent_file" ] || continue
+    mkdir -p "$config_dir/agents" || exit 1
+    cp "$agent_file" "$config_dir/agents/" || exit 1
+  done
+fi
+
+if [ -n "${KELOS_MCP_SERVERS:-}" ]; then
+  echo "kelos: the opencode image does not configure MCP servers; KELOS_MCP_SERVERS is ignored" >&2
+fi
+
+# >>> setup command (identical in every Kelos entrypoint)
+# Workspace.spec.setupCommand arrives as a JSON array of strings; node decodes it and runs it
+# without a shell, in the working directory, before the agent. A failure ends the container with
+# the command's exit code (invalid JSON: 2, cannot start: 127) and the agent never starts.
+if [ -n "${KELOS_SETUP_COMMAND:-}" ]; then
+  printf '\n%s\n' '---KELOS_SETUP_COMMAND_START---' >&2
+  node -e '
+const { spawnSync } = require("node:child_process");
+const { constants } = require("node:os");
+let argv;
+try {
+  argv = JSON.parse(process.env.KELOS_SETUP_COMMAND);
+} catch (err) {
+  console.error(`KELOS_SETUP_COMMAND is not valid JSON: ${err.message}`);
+  process.exit(2);
+}
+if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === "string")) {
+  console.error("KELOS_SETUP_COMMAND must be a non-empty JSON array of strings");
+  process.exit(2);
+}
+const run = spawnSync(argv[0], argv.slice(1), { stdio: "inherit" });
+if (run.error) {
+  console.error(`cannot run ${argv[0]}: ${run.error.message}`);
+  process.exit(127);
+}
+process.exit(run.signal ? 128 + constants.signals[run.signal] : run.status);
+'
+  setup_exit_code=$?
+  if [ "$setup_exit_code" -ne 0 ]; then
+    printf '\n%s exit=%s\n' '---KELOS_SETUP_COMMAND_FAILED---' "$setup_exit_code" >&2
+    exit "$setup_exit_code"
+  fi
+  printf '\n%s\n' '---KELOS_SETUP_COMMAND_DONE---' >&2
+fi
+# <<< setup command
+
+# Sessions prepare the configuration above and then run OpenCode themselves.
+if [ "${KELOS_SESSION_SETUP_ONLY:-}" = "1" ]; then
+  exit 0
+fi
+
+prompt="${1:?Prompt argument is required}"
+args=(run --format json --auto "$prompt")
+if [ -n "${KELOS_MODEL:-}" ] && [ -z "${KELOS_EFFORT:-}" ]; then
+  args+=(--model "$KELOS_MODEL")
+fi
+
+# Not exec: the agent's exit code is read from PIPESTATUS.
+opencode "${args[@]}" | /kelos/kelos-capture
+exit "${PIPESTATUS[0]}"
