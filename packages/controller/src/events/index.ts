@@ -1,0 +1,7 @@
+export {
+  EVENT_SOURCE_COMPONENT,
+  type EventRecorder,
+  type EventSubject,
+  type EventType,
+  KubeEventRecorder,
+} from './recorder.js';
