@@ -1,0 +1,35 @@
+import { applyDefaults, type JSONSchemaProps, pruneUnknownFields, validateObject } from '@kelos/shared';
+import type { FieldError } from './field-errors.js';
+import type { ResourceType } from './registry.js';
+import { badRequest } from './status.js';
+import type { KObject } from './types.js';
+import { validateMetadata } from './validation.js';
+
+/**
+ * Custom resources go through the same steps as in kube-apiserver: prune unknown fields (or reject them
+ * when the client asked for strict field validation), apply schema defaults, validate (including CEL
+ * transition rules against the old object). Mutates and returns the object.
+ */
+export function admitCustomResource(
+  rt: ResourceType,
+  obj: KObject,
+  old: KObject | undefined,
+  strict: boolean,
+): { obj: KObject; errors: FieldError[] } {
+  const schema = rt.schema as JSONSchemaProps | undefined;
+  if (!schema) return { obj, errors: validateMetadata(rt, obj, old) };
+  // apiVersion, kind and metadata are never pruned: ObjectMeta is validated on its own.
+  const { apiVersion, kind, metadata, ...content } = obj;
+  const { value, pruned } = pruneUnknownFields(schema, content);
+  if (strict && pruned.length > 0) {
+    throw badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${pruned
+        .map((p) => `unknown field "${p}"`)
+        .join(', ')}`,
+    );
+  }
+  const defaulted = applyDefaults(schema, { ...(value as object), apiVersion, kind, metadata }) as KObject;
+  defaulted.metadata = metadata;
+  const errors = [...validateMetadata(rt, defaulted, old), ...validateObject(schema, defaulted, old)];
+  return { obj: defaulted, errors };
+}
