@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { AppsV1Api, BatchV1Api, CoreV1Api, Log, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KObject } from '../src/index.js';
@@ -40,6 +41,8 @@ beforeAll(async () => {
       'example.com/sh:v1': {},
       'example.com/in-cluster': {
         command: ['/app/list-pods.sh'],
+        // client-node is loaded from the checkout, which may itself live under the private /tmp.
+        hostPaths: [fileURLToPath(new URL('../../../', import.meta.url))],
         files: { 'app/list-pods.sh': IN_CLUSTER_SCRIPT },
       },
     },

@@ -101,6 +101,7 @@ export async function startContainer(req: StartRequest): Promise<RunningContaine
     env,
     workingDir: container.workingDir ?? image.workingDir ?? '/',
     mounts,
+    hostPaths: image.hostPaths ?? [],
     hostname: pod.spec.hostname ?? pod.metadata.name ?? 'pod',
     terminationLog: {
       source: terminationLog,

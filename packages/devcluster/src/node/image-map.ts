@@ -26,6 +26,12 @@ export interface ImageConfig {
   args?: string[];
   env?: Record<string, string>;
   workingDir?: string;
+  /**
+   * Host directories shown read-only at their own path, even under /tmp (which is private to each
+   * container): for images whose files point into the host tree, such as a shim that runs a
+   * built script from the checkout.
+   */
+  hostPaths?: string[];
 }
 
 export interface ResolvedImage extends ImageConfig {
@@ -68,13 +74,13 @@ function parseEntry(ref: string, raw: unknown, base: string, mapPath: string): I
   const e = raw as Record<string, unknown>;
   if (typeof e.root !== 'string' || e.root === '') throw new Error(`${where} needs a "root" directory`);
   const config: ImageConfig = { root: resolvePath(base, e.root) };
-  for (const key of ['command', 'args'] as const) {
+  for (const key of ['command', 'args', 'hostPaths'] as const) {
     const v = e[key];
     if (v === undefined) continue;
     if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) {
       throw new Error(`${where}: "${key}" must be a list of strings`);
     }
-    config[key] = v;
+    config[key] = key === 'hostPaths' ? v.map((path: string) => resolvePath(base, path)) : v;
   }
   if (e.env !== undefined) {
     if (typeof e.env !== 'object' || e.env === null) throw new Error(`${where}: "env" must be a mapping`);

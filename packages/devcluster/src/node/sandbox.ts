@@ -31,6 +31,8 @@ export interface SandboxSpec {
   /** Created if missing, as container runtimes do. */
   workingDir: string;
   mounts: BindMount[];
+  /** Host directories bound read-only at their own path after the private /tmp (see ImageConfig). */
+  hostPaths?: readonly string[];
   hostname: string;
   /** Host file bound at the container's terminationMessagePath. */
   terminationLog?: { source: string; target: string };
@@ -69,6 +71,7 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     '--tmpfs',
     '/tmp',
   ];
+  for (const path of spec.hostPaths ?? []) args.push('--ro-bind', path, path);
   for (const m of mounts) args.push(m.readOnly ? '--ro-bind' : '--bind', m.source, m.target);
   if (terminationLog) args.push('--bind', terminationLog.source, terminationLog.target);
   if (workingDir !== '/') args.push('--dir', workingDir);
