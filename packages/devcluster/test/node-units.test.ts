@@ -87,6 +87,14 @@ describe('image map', () => {
     expect(stripTagAndDigest(ref)).toBe(out);
   });
 
+  it('resolves hostPaths against the map file and rejects non-lists', () => {
+    const images = parseImageMap('images:\n  x: { root: r, hostPaths: [/abs, rel] }\n', '/maps/m.yaml');
+    expect(images.get('x')?.hostPaths).toEqual(['/abs', '/maps/rel']);
+    expect(() => parseImageMap('images:\n  x: { root: r, hostPaths: /abs }\n', '/m.yaml')).toThrow(
+      '"hostPaths" must be a list of strings',
+    );
+  });
+
   it('rejects malformed entries with the file and image in the message', () => {
     expect(() => parseImageMap('images:\n  x: { command: [a] }\n', '/m.yaml')).toThrow(
       '/m.yaml: image "x" needs a "root" directory',
@@ -193,6 +201,20 @@ describe('rootfs plan', () => {
     expect(text).toMatch(/--dir \/workspace\/repo --chdir \/workspace\/repo -- sh -c echo hi$/);
     expect(text).not.toContain('--share-net');
     expect(text).not.toContain('--unshare-net');
+  });
+
+  it('binds an image’s host paths read-only after the private /tmp, before the volumes', () => {
+    const text = bwrapArgs({
+      bwrapPath: '/usr/bin/bwrap',
+      imageRoot: tmpDir(),
+      argv: ['true'],
+      env: new Map(),
+      workingDir: '/',
+      mounts: [{ source: '/data/ws', target: '/workspace', readOnly: false }],
+      hostPaths: ['/tmp/checkout'],
+      hostname: 'pod-a',
+    }).join(' ');
+    expect(text).toContain('--tmpfs /tmp --ro-bind /tmp/checkout /tmp/checkout --bind /data/ws /workspace');
   });
 });
 
