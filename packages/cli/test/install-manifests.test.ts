@@ -1,4 +1,4 @@
-import { buildCrd } from '@kelos/shared';
+import { buildCrd, withDefaultTag } from '@kelos/shared';
 import type { V1PolicyRule } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { buildControllerDeployment } from '../src/install/deployment.js';
@@ -11,7 +11,6 @@ import {
   resolveInstallOptions,
   UNINSTALL_CUSTOM_RESOURCES,
   uninstallOrder,
-  withDefaultTag,
 } from '../src/install/index.js';
 
 const id = (m: KubeManifest) => [m.kind, m.metadata.namespace, m.metadata.name].filter(Boolean).join('/');

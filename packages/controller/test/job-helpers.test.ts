@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { imageRepository, withDefaultTag } from '@kelos/shared';
 import { describe, expect, it } from 'vitest';
 import {
   gitCredentialHelper,
-  imageRepository,
   isBundledAgentImage,
   isFullCommitSha,
   parseGitHubRepo,
   shellQuote,
-  withDefaultTag,
 } from '../src/job/index.js';
 
 describe('parseGitHubRepo', () => {
@@ -51,10 +50,6 @@ describe('images', () => {
     ['agent@sha256:abc', 'agent@sha256:abc'],
   ])('withDefaultTag(%s) = %s', (image, tagged) => {
     expect(withDefaultTag(image, 'v1')).toBe(tagged);
-  });
-
-  it('tags with latest by default', () => {
-    expect(withDefaultTag('a/b')).toBe('a/b:latest');
   });
 
   it.each([

@@ -15,14 +15,3 @@ export function assertValidTag(version: string): void {
     );
   }
 }
-
-/**
- * Appends `:<version>` to a reference with neither tag nor digest and keeps any other as given, the
- * rule the controller applies to its own image flags (api-controller §2). A registry port
- * (`localhost:5000/kelos`) is not a tag: only a colon after the last `/` is.
- */
-export function withDefaultTag(image: string, version: string): string {
-  if (image.includes('@')) return image;
-  const name = image.slice(image.lastIndexOf('/') + 1);
-  return name.includes(':') ? image : `${image}:${version}`;
-}

@@ -1,10 +1,5 @@
 export { controllerArgs, HEALTH_PORT, METRICS_PORT } from './deployment.js';
-export {
-  DEFAULT_CONTROLLER_IMAGE,
-  DEFAULT_SPAWNER_IMAGE,
-  DEFAULT_VERSION,
-  withDefaultTag,
-} from './images.js';
+export { DEFAULT_CONTROLLER_IMAGE, DEFAULT_SPAWNER_IMAGE, DEFAULT_VERSION } from './images.js';
 export {
   buildInstallManifests,
   type CustomResourceType,

@@ -1,11 +1,10 @@
-import { AGENT_TYPE_INFO, AGENT_TYPES, type AgentType } from '@kelos/shared';
+import { AGENT_TYPE_INFO, AGENT_TYPES, type AgentType, withDefaultTag } from '@kelos/shared';
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
 import {
   assertValidTag,
   DEFAULT_CONTROLLER_IMAGE,
   DEFAULT_SPAWNER_IMAGE,
   DEFAULT_VERSION,
-  withDefaultTag,
 } from './images.js';
 
 export const IMAGE_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;

@@ -5,12 +5,6 @@ export { JobBuildError } from './errors.js';
 export { type GitHubRepo, isFullCommitSha, parseGitHubRepo } from './git-url.js';
 export type * from './kube-types.js';
 export { buildMcpServersJson } from './mcp.js';
-export {
-  agentImage,
-  imageRepository,
-  isBundledAgentImage,
-  type JobBuilderOptions,
-  withDefaultTag,
-} from './options.js';
+export { agentImage, isBundledAgentImage, type JobBuilderOptions } from './options.js';
 export { buildPluginConfigMap, PLUGIN_CONFIGMAP_MAX_BYTES, pluginConfigMapName } from './plugins.js';
 export { shellQuote } from './shell.js';

@@ -1,4 +1,11 @@
-import { AGENT_TYPE_INFO, type AgentType, GIT_IMAGE, SKILLS_INSTALL_IMAGE } from '@kelos/shared';
+import {
+  AGENT_TYPE_INFO,
+  type AgentType,
+  GIT_IMAGE,
+  imageRepository,
+  SKILLS_INSTALL_IMAGE,
+  withDefaultTag,
+} from '@kelos/shared';
 
 /** Controller settings that shape every Job (the controller's image flags, spec §2). */
 export interface JobBuilderOptions {
@@ -17,19 +24,6 @@ export interface JobBuilderOptions {
 }
 
 const DEFAULT_VERSION = 'latest';
-
-/** Appends `:<version>` to an image reference that carries neither a tag nor a digest. */
-export function withDefaultTag(image: string, version: string = DEFAULT_VERSION): string {
-  return imageRepository(image) === image ? `${image}:${version}` : image;
-}
-
-/** The image reference without its tag and digest (a registry port is not a tag). */
-export function imageRepository(image: string): string {
-  const withoutDigest = image.split('@')[0] ?? image;
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.indexOf(':', lastSlash + 1);
-  return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
-}
 
 const BUNDLED_REPOSITORIES: ReadonlySet<string> = new Set(
   Object.values(AGENT_TYPE_INFO).map((info) => info.defaultImage),
