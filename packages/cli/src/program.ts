@@ -1,0 +1,64 @@
+import { Command, type CommanderError } from 'commander';
+import { completionCommand } from './commands/completion.js';
+import { createCommand } from './commands/create.js';
+import { deleteCommand } from './commands/delete.js';
+import { getCommand } from './commands/get.js';
+import { initCommand } from './commands/init.js';
+import { installCommand } from './commands/install.js';
+import { resumeCommand } from './commands/resume.js';
+import { runCommand } from './commands/run.js';
+import { suspendCommand } from './commands/suspend.js';
+import { uninstallCommand } from './commands/uninstall.js';
+import { versionCommand } from './commands/version.js';
+
+/** A commander parse error, with the command whose line was wrong (for the usage hint). */
+export interface CommandLineError extends CommanderError {
+  command?: Command;
+}
+
+/**
+ * Settings every command needs, applied down the tree: commander copies settings only to subcommands
+ * made with `.command()`, not to the `Command` objects our command files build.
+ */
+function configureTree(command: Command): void {
+  command
+    .exitOverride((err: CommandLineError) => {
+      err.command = command;
+      throw err;
+    })
+    // main.ts prints errors itself, as one `Error: …` line with a hint.
+    .configureOutput({ outputError: () => {} })
+    .configureHelp({ showGlobalOptions: true });
+  for (const sub of command.commands) configureTree(sub);
+}
+
+/** The whole `kelos` command tree. Building it loads only commander and the command definitions. */
+export function buildProgram(): Command {
+  const program = new Command('kelos')
+    .description('CLI for managing AI agent Tasks on Kubernetes')
+    .option('--config <path>', 'config file (default: ~/.kelos/config.yaml)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use (default: the current context)')
+    .option(
+      '-n, --namespace <namespace>',
+      'namespace (default: config namespace, then the context namespace, then "default")',
+    )
+    .option('--no-color', 'disable colours (also disabled by a non-empty NO_COLOR)')
+    .option('-v, --verbose', 'print debug details, and stack traces of errors');
+  const commands = [
+    initCommand(),
+    installCommand(),
+    uninstallCommand(),
+    runCommand(),
+    createCommand(),
+    getCommand(),
+    deleteCommand(),
+    suspendCommand(),
+    resumeCommand(),
+    completionCommand(),
+    versionCommand(),
+  ];
+  for (const command of commands) program.addCommand(command);
+  configureTree(program);
+  return program;
+}
