@@ -1,15 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Tests run against the TypeScript sources, so a stale dist/ never hides a bug.
-    alias: {
-      '@kelos/shared': src('shared'),
-      '@kelos/devcluster': src('devcluster'),
-    },
+    // Tests run against the TypeScript sources, so a stale dist/ never hides a bug. Exact matches,
+    // so that a package's subpath exports map to their own source files.
+    alias: [
+      { find: /^@kelos\/shared$/, replacement: source('shared/src/index.ts') },
+      { find: /^@kelos\/shared\/constants$/, replacement: source('shared/src/constants/index.ts') },
+      { find: /^@kelos\/shared\/duration$/, replacement: source('shared/src/duration.ts') },
+      { find: /^@kelos\/devcluster$/, replacement: source('devcluster/src/index.ts') },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],

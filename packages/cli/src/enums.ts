@@ -1,11 +1,9 @@
 /**
- * Enumerations the command definitions need for help, choices and completion. They repeat
- * @kelos/shared's constants on purpose: importing that package costs hundreds of milliseconds (schemas,
- * validator, CEL), and `kelos --help` must start about as fast as `node` itself. A test asserts they
- * stay equal to shared's.
+ * Enumerations the command definitions need for help, choices and completion. Shared constants come
+ * from the light `@kelos/shared/constants` entry: the package index loads the schemas, validator and
+ * CEL, and `kelos --help` must start about as fast as `node` itself.
  */
-export const AGENT_TYPES = ['claude-code', 'codex', 'gemini', 'opencode', 'cursor'] as const;
-export const CREDENTIAL_TYPES = ['api-key', 'oauth', 'none'] as const;
+export { AGENT_TYPES, CREDENTIAL_TYPES } from '@kelos/shared/constants';
 /** In the order the reference lists them in its `--phase` error message (cli spec §7). */
 export const TASK_PHASES = ['Pending', 'Running', 'Waiting', 'Succeeded', 'Failed'] as const;
 export const OUTPUT_FORMATS = ['yaml', 'json', 'wide', 'name'] as const;

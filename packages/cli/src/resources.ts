@@ -2,8 +2,7 @@
  * The four Kelos kinds as the CLI names them (cli spec §1.3, §7, §8). Plain data, so that building the
  * command tree loads nothing heavy; a test checks the API names against @kelos/shared's KINDS.
  */
-export const API_GROUP = 'kelos.dev';
-export const API_VERSION = 'v1alpha1';
+export { API_GROUP, API_VERSION } from '@kelos/shared/constants';
 
 export type KindName = 'Task' | 'TaskSpawner' | 'Workspace' | 'AgentConfig';
 

@@ -1,5 +1,6 @@
+import { humanDuration } from '@kelos/shared/duration';
 import { describe, expect, it } from 'vitest';
-import { humanDuration, type PrinterColumn, type Table, toTable } from '../src/apiserver/table.js';
+import { type PrinterColumn, type Table, toTable } from '../src/apiserver/table.js';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
 const S = 1000;

@@ -2,6 +2,7 @@ export * from './constants/index.js';
 export * from './crd/build-crd.js';
 export * from './crd/kinds.js';
 export * from './crd/render.js';
+export * from './duration.js';
 export * from './images.js';
 export * from './outputs/index.js';
 export * from './schema/index.js';

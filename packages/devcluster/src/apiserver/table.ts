@@ -1,3 +1,4 @@
+import { humanDuration } from '@kelos/shared/duration';
 /**
  * Server-side printing: `meta.k8s.io/v1` `Table` responses, which `kubectl get` asks for. The
  * built-in printers follow kube-apiserver's (pkg/printers/internalversion), including the
@@ -71,42 +72,6 @@ const CREATED_AT = column('Created At', 'date', CREATION_TIMESTAMP_DESCRIPTION);
 const CONTAINERS = column('Containers', 'string', 'Names of each container in the template.', 1);
 const IMAGES = column('Images', 'string', 'Images referenced by each container in the template.', 1);
 const SELECTOR = column('Selector', 'string', 'A label query over pods that should match the pod count.', 1);
-
-/**
- * Go's `duration.HumanDuration`, which kubectl uses for ages: about two significant figures, e.g.
- * `5s`, `3m2s`, `15m`, `4h`, `2d3h`, `45d`, `3y`. Slightly negative durations (clock skew) print
- * as `0s`, more negative ones as `<invalid>`.
- */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.trunc(ms / 60_000);
-  if (minutes < 10) {
-    const s = seconds % 60;
-    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
-  }
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.trunc(ms / 3_600_000);
-  if (hours < 8) {
-    const m = minutes % 60;
-    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
-  }
-  if (hours < 48) return `${hours}h`;
-  const days = Math.trunc(hours / 24);
-  if (hours < 24 * 8) {
-    const h = hours % 24;
-    return h === 0 ? `${days}d` : `${days}d${h}h`;
-  }
-  if (hours < 24 * 365 * 2) return `${days}d`;
-  const years = Math.trunc(days / 365);
-  if (hours < 24 * 365 * 8) {
-    const d = days % 365;
-    return d === 0 ? `${years}y` : `${years}y${d}d`;
-  }
-  return `${years}y`;
-}
 
 /**
  * Converts objects of one kind into a Table. With `columns` (a CRD's `additionalPrinterColumns`) the
