@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@kelos\/shared$/, replacement: source('shared/src/index.ts') },
       { find: /^@kelos\/shared\/constants$/, replacement: source('shared/src/constants/index.ts') },
       { find: /^@kelos\/shared\/duration$/, replacement: source('shared/src/duration.ts') },
+      { find: /^@kelos\/shared\/outputs$/, replacement: source('shared/src/outputs/index.ts') },
       { find: /^@kelos\/devcluster$/, replacement: source('devcluster/src/index.ts') },
     ],
   },

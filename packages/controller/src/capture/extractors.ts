@@ -1,4 +1,4 @@
-import { isAgentType } from '@kelos/shared';
+import { isAgentType } from '@kelos/shared/constants';
 import { ClaudeCodeExtractor } from './claude-code.js';
 import { CodexExtractor } from './codex.js';
 import { CursorExtractor } from './cursor.js';

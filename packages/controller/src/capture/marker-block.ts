@@ -1,4 +1,4 @@
-import { formatOutputBlock } from '@kelos/shared';
+import { formatOutputBlock } from '@kelos/shared/outputs';
 import type { GitState } from './probes.js';
 import type { Usage } from './usage.js';
 
