@@ -5,6 +5,7 @@ import { deleteCommand } from './commands/delete.js';
 import { getCommand } from './commands/get.js';
 import { initCommand } from './commands/init.js';
 import { installCommand } from './commands/install.js';
+import { logsCommand } from './commands/logs.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { suspendCommand } from './commands/suspend.js';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
     createCommand(),
     getCommand(),
     deleteCommand(),
+    logsCommand(),
     suspendCommand(),
     resumeCommand(),
     completionCommand(),
