@@ -18,6 +18,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     pool: 'forks',
-    testTimeout: 20_000,
+    // Scenario tests run several CLI and controller processes one after another; on a busy 2-core
+    // CI machine each start of a Node process costs about a second of CPU.
+    testTimeout: 60_000,
   },
 });
