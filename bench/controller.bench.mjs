@@ -1,0 +1,212 @@
+// The controller's throughput on the dev cluster's API server (no node: pods never run, so every Task
+// stops at Pending with its Job). 1,000 Tasks are created at once while the kelos-controller binary runs
+// as its own process; measured: time until every Task has its Job and phase Pending, Tasks/s, the
+// latency from a Task's create to its Job's ADDED event (p50/p99), and the controller's peak RSS.
+// The floor is the same API server's raw create rate for one client (ConfigMaps, one request in flight,
+// keep-alive, from another process): a Task costs several writes (finalizer, Job, status, event), so the
+// ratio Tasks/s ÷ creates/s says how close the controller gets to one write per Task (target >= 0.4).
+// Then the controller's RSS with 10,000 Tasks (and their Jobs) in its caches (target < 150 MB);
+// BENCH_LARGE=0 skips that phase.
+// Run after `pnpm build` (tsc -b): node bench/run.mjs controller
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const self = fileURLToPath(import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TASKS = Number(process.env.BENCH_TASKS ?? 1000);
+const LARGE = process.env.BENCH_LARGE === '0' ? 0 : Number(process.env.BENCH_LARGE_TASKS ?? 10_000);
+const RAW_CREATES = 2000;
+const NAMESPACE = 'bench';
+
+// ---- the raw client (a child process, so it does not share the API server's event loop) ----
+
+async function rawClient({ url, caCert, token }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: caCert });
+  const create = (i) =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `raw-${i}` },
+        data: { key: 'value' },
+      });
+      const req = request(
+        `${url}/api/v1/namespaces/${NAMESPACE}/configmaps`,
+        {
+          method: 'POST',
+          agent,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`${res.statusCode}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  // Warm-up: TLS handshake and JIT, not measured.
+  for (let i = 0; i < 100; i++) await create(`warm-${i}`);
+  const start = performance.now();
+  for (let i = 0; i < RAW_CREATES; i++) await create(i);
+  return RAW_CREATES / ((performance.now() - start) / 1000);
+}
+
+// ---- the benchmark ----
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Peak and current resident set of a process, in MB (VmHWM survives the peak). */
+function memory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function task(name) {
+  return {
+    apiVersion: 'kelos.dev/v1alpha1',
+    kind: 'Task',
+    metadata: { name, namespace: NAMESPACE },
+    spec: {
+      type: 'claude-code',
+      prompt: `Benchmark ${name}`,
+      credentials: { type: 'oauth', secretRef: { name: 'claude-credentials' } },
+    },
+  };
+}
+
+async function main() {
+  const { startDevCluster } = await import(join(root, 'packages/devcluster/dist/index.js'));
+  const { buildCrd, KIND_ORDER } = await import(join(root, 'packages/shared/dist/index.js'));
+  const dir = mkdtempSync(join(tmpdir(), 'kelos-controller-bench-'));
+  const cluster = await startDevCluster({ node: false });
+  const { client } = cluster;
+  for (const kind of KIND_ORDER) {
+    client.create('customresourcedefinitions.apiextensions.k8s.io', buildCrd(kind));
+  }
+  client.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
+  const kubeconfig = join(dir, 'kubeconfig');
+  cluster.writeKubeconfig(kubeconfig);
+
+  const raw = fork(self, ['raw-client'], { stdio: 'inherit' });
+  const rawRate = await new Promise((resolve, reject) => {
+    raw.once('message', resolve);
+    raw.once('exit', (code) => code !== 0 && reject(new Error(`raw client exited ${code}`)));
+    raw.send({ url: cluster.url, caCert: cluster.caCert, token: cluster.adminToken });
+  });
+
+  const healthPort = await freePort();
+  const controller = spawn(
+    process.execPath,
+    [
+      join(root, 'packages/controller/dist/main.js'),
+      '--kubeconfig',
+      kubeconfig,
+      '--leader-elect=false',
+      '--metrics-bind-address=0',
+      `--health-probe-bind-address=127.0.0.1:${healthPort}`,
+      '--log-level=error',
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  // Ready once its caches synced: measure Task handling, not start-up.
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    await sleep(50);
+  }
+  const idle = memory(controller.pid);
+
+  const created = new Map();
+  const jobLatency = [];
+  let pending = 0;
+  const stopJobs = client.watch('jobs.batch', { namespace: NAMESPACE }, (type, job) => {
+    const at = created.get(job.metadata.name);
+    if (type === 'ADDED' && at !== undefined) jobLatency.push(performance.now() - at);
+  });
+  const pendingSeen = new Set();
+  const stopTasks = client.watch('tasks.kelos.dev', { namespace: NAMESPACE }, (_type, t) => {
+    if (t.status?.phase === 'Pending' && !pendingSeen.has(t.metadata.name)) {
+      pendingSeen.add(t.metadata.name);
+      pending++;
+    }
+  });
+
+  async function run(from, to) {
+    const start = performance.now();
+    for (let i = from; i < to; i++) {
+      const name = `task-${i}`;
+      created.set(name, performance.now());
+      client.create('tasks.kelos.dev', task(name));
+    }
+    const createdIn = performance.now() - start;
+    while (pending < to || jobLatency.length < to) await sleep(20);
+    return { seconds: (performance.now() - start) / 1000, createdIn };
+  }
+
+  const first = await run(0, TASKS);
+  const sorted = [...jobLatency].sort((a, b) => a - b);
+  const tasksPerSecond = TASKS / first.seconds;
+  const afterFirst = memory(controller.pid);
+  console.log(
+    `${TASKS} Tasks created at once (in-process, ${first.createdIn.toFixed(0)} ms), controller as a process:`,
+  );
+  console.log(
+    `  every Task with its Job and phase Pending after ${first.seconds.toFixed(2)} s: ${tasksPerSecond.toFixed(0)} Tasks/s`,
+  );
+  console.log(
+    `  Task create -> Job ADDED: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms`,
+  );
+  console.log(`  controller RSS: idle ${idle.rss.toFixed(0)} MB, peak ${afterFirst.peak.toFixed(0)} MB`);
+  console.log(`raw single-client ConfigMap creates (keep-alive, 1 in flight): ${rawRate.toFixed(0)} req/s`);
+  console.log(`ratio Tasks/s / creates/s: ${(tasksPerSecond / rawRate).toFixed(2)} (target >= 0.4)`);
+
+  if (LARGE > TASKS) {
+    const large = await run(TASKS, LARGE);
+    // Let the last status writes and GC settle before reading the resident set of a steady cache.
+    await sleep(3000);
+    const steady = memory(controller.pid);
+    console.log(
+      `${LARGE} Tasks (+${LARGE - TASKS} in ${large.seconds.toFixed(1)} s, ${((LARGE - TASKS) / large.seconds).toFixed(0)} Tasks/s) cached with their Jobs:`,
+    );
+    console.log(
+      `  controller RSS ${steady.rss.toFixed(0)} MB, peak ${steady.peak.toFixed(0)} MB (target < 150 MB)`,
+    );
+  }
+
+  stopJobs();
+  stopTasks();
+  controller.kill('SIGKILL');
+  await cluster.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// Dispatch last: main() uses the module's constants, which must be initialised first.
+if (process.argv[2] === 'raw-client') {
+  process.once('message', async (endpoint) => {
+    process.send(await rawClient(endpoint));
+    process.exit(0);
+  });
+} else {
+  await main();
+}
