@@ -9,6 +9,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
+import { reuseConnections } from './reuse-connections.js';
 
 export interface KubeConfigOptions {
   /** Path of a kubeconfig file (the --kubeconfig flag). */
@@ -31,7 +32,7 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfig {
       throw new Error(`context "${options.context}" not found in kubeconfig`);
     kc.setCurrentContext(options.context);
   }
-  return kc;
+  return reuseConnections(kc);
 }
 
 export interface KubeClients {
