@@ -3,32 +3,12 @@
  *
  * Declared here rather than imported from @kubernetes/client-node because that package is a dev
  * dependency only, and its classes use Date objects where the wire format (what the API server
- * stores) has RFC 3339 strings.
+ * stores) has RFC 3339 strings. Object metadata is the API server's own type.
  */
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+import type { ObjectMeta } from '../apiserver/types.js';
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  generation?: number;
-  resourceVersion?: string;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-}
+export type { ObjectMeta, OwnerReference } from '../apiserver/types.js';
 
 export interface KeyToPath {
   key: string;
