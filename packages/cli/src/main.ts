@@ -8,6 +8,13 @@ async function exit(code: number): Promise<never> {
   process.exit(code);
 }
 
+// A reader that stops early (`kelos get tasks | head`) closes the pipe: that ends the output, as
+// for any Unix tool, instead of crashing with an EPIPE stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const program = buildProgram();
 const args = process.argv.slice(2);
 if (args[0] === '__complete') {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, MAIN, Sandbox, spawnAsync } from './cli-harness.js';
@@ -14,6 +14,19 @@ afterAll(() => {
 });
 
 describe('kelos without a cluster', () => {
+  it('ends quietly with exit 0 when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [MAIN, 'run', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closing our end before the CLI writes makes its first write fail with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('prints help for `kelos`, `--help` and `help <command>` and exits 0', async () => {
     for (const args of [[], ['--help'], ['help', 'get']]) {
       const r = await sandbox.run(args);
