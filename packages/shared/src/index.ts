@@ -6,6 +6,7 @@ export * from './duration.js';
 export * from './images.js';
 export * from './outputs/index.js';
 export * from './schema/index.js';
+export * from './taskspawner/index.js';
 export * from './template/index.js';
 export * from './validate-kelos.js';
 export * from './validation/index.js';
