@@ -1,0 +1,12 @@
+export * from './client.js';
+export { type CommentPolicySettings, commentPolicyOf, containsCommand } from './comment-commands.js';
+export { type CommentPolicyDecision, decideCommentPolicy, type PolicyComment } from './comment-policy.js';
+export type { EtagCacheLimits } from './etag-cache.js';
+export { changedFilesMatch, issueMatches, pullRequestMatches } from './filters.js';
+export { GitHubIssueComments } from './issue-comments.js';
+export { GitHubIssuesSource } from './issues-source.js';
+export { joinComments, joinReviewComments, MAX_COMMENT_BYTES } from './join-comments.js';
+export { GitHubPullRequestsSource } from './pull-requests-source.js';
+export type { RateLimitFigures } from './rate-limit.js';
+export { aggregateReviewState, type ReviewState } from './review-state.js';
+export type { GitHubSourceOptions } from './source-options.js';
