@@ -157,7 +157,7 @@ describe('cronSource', () => {
     spec: { when: { cron: { schedule } }, taskTemplate: { type: 'codex', credentials: { type: 'none' } } },
     ...(status && { status }),
   });
-  const now = () => new Date('2026-05-01T10:10:00Z');
+  const now = new Date('2026-05-01T10:10:00Z');
 
   it('starts from creationTimestamp, then from lastDiscoveryTime', async () => {
     expect(cronWatermark(spawner())).toEqual(new Date('2026-05-01T07:30:00Z'));

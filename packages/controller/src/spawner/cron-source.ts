@@ -57,7 +57,7 @@ export function cronWatermark(spawner: TaskSpawner): Date {
 }
 
 /** The cron source of a TaskSpawner (§10.4): ticks since its watermark up to `now`. */
-export function cronSource(spawner: TaskSpawner, now: () => Date): WorkItemSource {
+export function cronSource(spawner: TaskSpawner, now: Date): WorkItemSource {
   return {
     discover: async () => {
       const schedule = spawner.spec.when.cron?.schedule ?? '';
@@ -69,7 +69,7 @@ export function cronSource(spawner: TaskSpawner, now: () => Date): WorkItemSourc
           `parsing cron schedule "${schedule}": ${err instanceof Error ? err.message : String(err)}`,
         );
       }
-      return cronTicks(parsed, cronWatermark(spawner), now());
+      return cronTicks(parsed, cronWatermark(spawner), now);
     },
   };
 }
