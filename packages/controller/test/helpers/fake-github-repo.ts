@@ -108,6 +108,7 @@ export class FakeGitHubRepo {
   readonly rateLimit: { limit: number; remaining: number; reset: number };
   private readonly windowMs: number;
   private readonly metered = new WeakSet<RecordedRequest>();
+  private readonly failures: { route: RegExp; status: number; message: string }[] = [];
   private nextNumber = 1;
   private nextId = 1000;
   /** Moves forward with every change, so that `updated_at` orders changes even within one millisecond. */
@@ -254,6 +255,11 @@ export class FakeGitHubRepo {
     this.item(number).updatedAt = this.tick();
   }
 
+  /** Answers requests whose route matches with an error from now on, e.g. a 403 for a missing scope. */
+  fail(route: RegExp, status: number, message: string): void {
+    this.failures.push({ route, status, message });
+  }
+
   setTeam(team: string, members: string[]): void {
     this.teams.set(team, new Set(members.map((m) => m.toLowerCase())));
   }
@@ -300,7 +306,10 @@ export class FakeGitHubRepo {
       );
     }
 
-    const answer = this.route(req, url, login);
+    const failure = this.failures.find((f) => f.route.test(req.route));
+    const answer = failure
+      ? { status: failure.status, body: { message: failure.message } }
+      : this.route(req, url, login);
     const body = JSON.stringify(answer.body);
     const headers: Record<string, string> = { ...answer.headers };
     if (req.method === 'GET' && answer.status === 200) {

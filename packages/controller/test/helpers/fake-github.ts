@@ -11,6 +11,8 @@ export interface RecordedRequest {
   route: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** `Date.now()` when the request arrived. */
+  receivedAt: number;
   /** The response status, once sent. */
   status?: number;
 }
@@ -90,6 +92,7 @@ export class FakeGitHub {
       route,
       headers: req.headers,
       body,
+      receivedAt: Date.now(),
     };
     this.requests.push(recorded);
     res.on('finish', () => {
