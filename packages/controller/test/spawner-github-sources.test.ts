@@ -1,7 +1,8 @@
-import type { GitHubIssues, GitHubPullRequests } from '@kelos/shared';
+import type { GitHubIssues, GitHubPullRequests, TaskSpawner } from '@kelos/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createGitHubClient,
+  createGitHubIntegration,
   type GitHubClient,
   GitHubIssueComments,
   GitHubIssuesSource,
@@ -427,5 +428,62 @@ describe('reporting through GitHubIssueComments and discovery together', () => {
     const after = await source.discover();
     expect(after).toEqual(before);
     expect((await reporter.listComments(1)).map((c) => c.user)).toEqual(['alice', 'kelos-bot']);
+  });
+});
+
+describe('createGitHubIntegration', () => {
+  const spawner = (when: TaskSpawner['spec']['when']) =>
+    ({ metadata: { name: 'bot', namespace: 'team' }, spec: { when } }) as TaskSpawner;
+
+  it('builds the source of the TaskSpawner’s kind on one long-lived client', async () => {
+    fake.addIssue({ title: 'an issue' });
+    fake.addPullRequest({ title: 'a pull request' });
+    const github = createGitHubIntegration({
+      owner: 'acme',
+      repo: 'widgets',
+      apiBaseUrl: fake.url,
+      token: 'ghp_spawner',
+    });
+    const fromIssues = await github.source(spawner({ githubIssues: {} })).discover();
+    expect(fromIssues.map((i) => i.title)).toEqual(['an issue']);
+    const fromPulls = await github.source(spawner({ githubPullRequests: {} })).discover();
+    expect(fromPulls.map((i) => i.title)).toEqual(['a pull request']);
+    // The next cycle builds a new source on the same client: its ETags make the rediscovery free.
+    const mark = fake.requests.length;
+    await github.source(spawner({ githubIssues: {} })).discover();
+    expect(fake.quotaSpentSince(mark)).toBe(0);
+    expect(github.client.stats().notModified).toBeGreaterThan(0);
+    expect(() => github.source(spawner({ cron: { schedule: '* * * * *' } }))).toThrow(/has no GitHub source/);
+    await github.issueComments(spawner({ githubIssues: {} }))?.createComment(1, 'status');
+    expect(fake.item(1).comments.map((c) => [c.user, c.body])).toEqual([['kelos-bot', 'status']]);
+  });
+
+  it('needs the repository', () => {
+    const github = createGitHubIntegration({ apiBaseUrl: fake.url, token: 'ghp_spawner' });
+    expect(() => github.source(spawner({ githubIssues: {} }))).toThrow(/--github-owner and --github-repo/);
+    expect(github.issueComments(spawner({ githubIssues: {} }))).toBeUndefined();
+  });
+
+  it('reads through --gh-proxy-url and writes to the API', async () => {
+    const proxy = new FakeGitHubRepo({ owner: 'acme', repo: 'widgets' });
+    proxy.addToken('ghp_spawner', 'kelos-bot');
+    proxy.addIssue({ title: 'seen through the proxy' });
+    await proxy.start();
+    try {
+      fake.addIssue({ title: 'the API' });
+      const github = createGitHubIntegration({
+        owner: 'acme',
+        repo: 'widgets',
+        apiBaseUrl: fake.url,
+        proxyUrl: proxy.url,
+        token: 'ghp_spawner',
+      });
+      const items = await github.source(spawner({ githubIssues: {} })).discover();
+      expect(items.map((i) => i.title)).toEqual(['seen through the proxy']);
+      await github.issueComments(spawner({ githubIssues: {} }))?.createComment(1, 'status');
+      expect(fake.requests.map((r) => r.method)).toEqual(['POST']);
+    } finally {
+      await proxy.stop();
+    }
   });
 });

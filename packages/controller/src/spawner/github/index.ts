@@ -3,6 +3,7 @@ export { type CommentPolicySettings, commentPolicyOf, containsCommand } from './
 export { type CommentPolicyDecision, decideCommentPolicy, type PolicyComment } from './comment-policy.js';
 export type { EtagCacheLimits } from './etag-cache.js';
 export { changedFilesMatch, issueMatches, pullRequestMatches } from './filters.js';
+export { createGitHubIntegration, type GitHubIntegrationOptions, type SpawnerGitHub } from './integration.js';
 export { GitHubIssueComments } from './issue-comments.js';
 export { GitHubIssuesSource } from './issues-source.js';
 export { joinComments, joinReviewComments, MAX_COMMENT_BYTES } from './join-comments.js';

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { GitHubClient } from './client.js';
 import { CommentAuthorizer } from './comment-authorizer.js';
 import { type CommentPolicySettings, commentPolicyOf } from './comment-commands.js';
@@ -24,7 +23,6 @@ export interface GitHubSourceOptions<Settings> {
   ignoreOwnComments?: boolean;
   /** Items whose comments, reviews and files are fetched at the same time; default 4. */
   concurrency?: number;
-  logger?: Logger;
 }
 
 export const DEFAULT_CONCURRENCY = 4;
