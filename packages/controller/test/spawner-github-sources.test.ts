@@ -96,6 +96,19 @@ describe('GitHubIssuesSource', () => {
     expect(numbers(await issues({ types: ['pulls'] }).discover())).toEqual([2]);
   });
 
+  it('says which repository and server a failed listing was for', async () => {
+    const wrongToken = createGitHubClient({ baseUrl: fake.url, token: 'ghp_revoked' });
+    const source = new GitHubIssuesSource({
+      client: wrongToken,
+      owner: 'acme',
+      repo: 'widgets',
+      settings: {},
+    });
+    await expect(source.discover()).rejects.toThrow(
+      `listing the issues of acme/widgets at ${fake.url}: Bad credentials`,
+    );
+  });
+
   it('reads more than 100 issues through pagination', async () => {
     for (let i = 0; i < 250; i++) fake.addIssue();
     const items = await issues({}).discover();

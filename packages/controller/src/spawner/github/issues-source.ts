@@ -27,19 +27,23 @@ export class GitHubIssuesSource implements WorkItemSource {
 
   async discover(signal?: AbortSignal): Promise<WorkItem[]> {
     const { client, owner, repo, settings } = this.options;
-    const issues = await client.list<GitHubIssue>(
-      'GET /repos/{owner}/{repo}/issues',
-      {
-        owner,
-        repo,
-        per_page: 100,
-        state: settings.state ?? 'open',
-        labels: settings.labels?.length ? settings.labels.join(',') : undefined,
-        assignee: settings.assignee || undefined,
-        creator: settings.author || undefined,
-      },
-      { signal },
-    );
+    const issues = await client
+      .list<GitHubIssue>(
+        'GET /repos/{owner}/{repo}/issues',
+        {
+          owner,
+          repo,
+          per_page: 100,
+          state: settings.state ?? 'open',
+          labels: settings.labels?.length ? settings.labels.join(',') : undefined,
+          assignee: settings.assignee || undefined,
+          creator: settings.author || undefined,
+        },
+        { signal },
+      )
+      .catch((error: Error) => {
+        throw new Error(`listing the issues of ${owner}/${repo} at ${client.baseUrl}: ${error.message}`);
+      });
     const judge = await CommentJudge.create(this.options, signal);
     const items = await mapLimit(
       issues.filter((issue) => issueMatches(issue, settings)),

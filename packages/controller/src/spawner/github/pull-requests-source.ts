@@ -24,11 +24,17 @@ export class GitHubPullRequestsSource implements WorkItemSource {
 
   async discover(signal?: AbortSignal): Promise<WorkItem[]> {
     const { client, owner, repo, settings } = this.options;
-    const pulls = await client.list<GitHubPullRequest>(
-      'GET /repos/{owner}/{repo}/pulls',
-      { owner, repo, per_page: 100, state: settings.state ?? 'open', sort: 'updated', direction: 'desc' },
-      { signal },
-    );
+    const pulls = await client
+      .list<GitHubPullRequest>(
+        'GET /repos/{owner}/{repo}/pulls',
+        { owner, repo, per_page: 100, state: settings.state ?? 'open', sort: 'updated', direction: 'desc' },
+        { signal },
+      )
+      .catch((error: Error) => {
+        throw new Error(
+          `listing the pull requests of ${owner}/${repo} at ${client.baseUrl}: ${error.message}`,
+        );
+      });
     const judge = await CommentJudge.create(this.options, signal);
     const items = await mapLimit(
       pulls.filter((pr) => pullRequestMatches(pr, settings)),

@@ -45,7 +45,12 @@ export class CommentJudge {
     options: GitHubSourceOptions<Parameters<typeof commentPolicyOf>[0]>,
     signal?: AbortSignal,
   ): Promise<CommentJudge> {
-    const self = options.ignoreOwnComments === false ? '' : await options.client.selfLogin({ signal });
+    const self =
+      options.ignoreOwnComments === false
+        ? ''
+        : await options.client.selfLogin({ signal }).catch((error: Error) => {
+            throw new Error(`finding the login the spawner's GitHub credentials act as: ${error.message}`);
+          });
     return new CommentJudge(options, self);
   }
 
