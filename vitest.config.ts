@@ -12,6 +12,8 @@ export default defineConfig({
       { find: /^@kelos\/shared\/constants$/, replacement: source('shared/src/constants/index.ts') },
       { find: /^@kelos\/shared\/duration$/, replacement: source('shared/src/duration.ts') },
       { find: /^@kelos\/shared\/outputs$/, replacement: source('shared/src/outputs/index.ts') },
+      { find: /^@kelos\/shared\/template$/, replacement: source('shared/src/template/index.ts') },
+      { find: /^@kelos\/shared\/images$/, replacement: source('shared/src/images.ts') },
       { find: /^@kelos\/devcluster$/, replacement: source('devcluster/src/index.ts') },
     ],
   },

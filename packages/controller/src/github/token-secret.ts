@@ -1,4 +1,5 @@
-import { ANNOTATIONS, API_GROUP_VERSION, ENV, type Task } from '@kelos/shared';
+import type { Task } from '@kelos/shared';
+import { ANNOTATIONS, API_GROUP_VERSION, ENV } from '@kelos/shared/constants';
 
 /** Refresh an App token this long before it expires (spec §7). */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;

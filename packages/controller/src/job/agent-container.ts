@@ -1,11 +1,5 @@
-import {
-  AGENT_CONTAINER_NAME,
-  type AgentConfigSpec,
-  type AgentType,
-  PATHS,
-  type Task,
-  type WorkspaceSpec,
-} from '@kelos/shared';
+import type { AgentConfigSpec, AgentType, Task, WorkspaceSpec } from '@kelos/shared';
+import { AGENT_CONTAINER_NAME, PATHS } from '@kelos/shared/constants';
 import { builtinAgentEnv, withUserEnv } from './agent-env.js';
 import type { V1Container, V1VolumeMount } from './kube-types.js';
 import { agentImage, agentImagePullPolicy, isBundledAgentImage, type JobBuilderOptions } from './options.js';

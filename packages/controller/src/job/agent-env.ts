@@ -1,13 +1,5 @@
-import {
-  type AgentConfigSpec,
-  type AgentType,
-  ALWAYS_RESERVED_ENV,
-  ENV,
-  LABELS,
-  PATHS,
-  type Task,
-  type WorkspaceSpec,
-} from '@kelos/shared';
+import type { AgentConfigSpec, AgentType, Task, WorkspaceSpec } from '@kelos/shared';
+import { ALWAYS_RESERVED_ENV, ENV, LABELS, PATHS } from '@kelos/shared/constants';
 import { credentialEnv } from './credential-env.js';
 import { envValue } from './env.js';
 import { parseGitHubRepo } from './git-url.js';

@@ -1,11 +1,5 @@
-import {
-  type AgentConfigSpec,
-  isAgentType,
-  SKILLS_SH_PLUGIN_NAME,
-  type Task,
-  type Workspace,
-  type WorkspaceSpec,
-} from '@kelos/shared';
+import type { AgentConfigSpec, Task, Workspace, WorkspaceSpec } from '@kelos/shared';
+import { isAgentType, SKILLS_SH_PLUGIN_NAME } from '@kelos/shared/constants';
 import { agentContainer } from './agent-container.js';
 import { JobBuildError } from './errors.js';
 import { BACKOFF_LIMIT, taskPodFailurePolicy } from './failure-policy.js';

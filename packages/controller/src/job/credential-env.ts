@@ -1,4 +1,5 @@
-import { type AgentType, type Credentials, credentialEnvName } from '@kelos/shared';
+import type { AgentType, Credentials } from '@kelos/shared';
+import { credentialEnvName } from '@kelos/shared/constants';
 import { envFromSecret } from './env.js';
 import { JobBuildError } from './errors.js';
 import type { V1EnvVar } from './kube-types.js';

@@ -1,4 +1,4 @@
-import { PATHS } from '@kelos/shared';
+import { PATHS } from '@kelos/shared/constants';
 import { shellQuote } from './shell.js';
 
 /** The username GitHub expects with an installation or personal access token. */

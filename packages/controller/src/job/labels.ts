@@ -1,4 +1,5 @@
-import { LABEL_VALUES, LABELS, type Task } from '@kelos/shared';
+import type { Task } from '@kelos/shared';
+import { LABEL_VALUES, LABELS } from '@kelos/shared/constants';
 
 /**
  * Labels of the Job and its Pod template. `podOverrides.labels` come first and the built-ins are

@@ -1,11 +1,6 @@
-import {
-  AGENT_TYPE_INFO,
-  type AgentType,
-  GIT_IMAGE,
-  imageRepository,
-  SKILLS_INSTALL_IMAGE,
-  withDefaultTag,
-} from '@kelos/shared';
+import type { AgentType } from '@kelos/shared';
+import { AGENT_TYPE_INFO, GIT_IMAGE, SKILLS_INSTALL_IMAGE } from '@kelos/shared/constants';
+import { imageRepository, withDefaultTag } from '@kelos/shared/images';
 
 /** Controller settings that shape every Job (the controller's image flags, spec §2). */
 export interface JobBuilderOptions {

@@ -1,10 +1,10 @@
+import type { PodOverrides } from '@kelos/shared';
 import {
   AGENT_UID,
   BUILTIN_INIT_CONTAINERS,
-  type PodOverrides,
   RESERVED_NAME_PREFIX,
   VOLUME_NAMES,
-} from '@kelos/shared';
+} from '@kelos/shared/constants';
 import { JobBuildError } from './errors.js';
 import type { V1Container, V1PodSecurityContext, V1Volume } from './kube-types.js';
 

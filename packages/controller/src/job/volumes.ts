@@ -1,4 +1,5 @@
-import { PATHS, VOLUME_NAMES, type WorkspaceSpec } from '@kelos/shared';
+import type { WorkspaceSpec } from '@kelos/shared';
+import { PATHS, VOLUME_NAMES } from '@kelos/shared/constants';
 import type { V1KeyToPath, V1Volume, V1VolumeMount } from './kube-types.js';
 import { pluginConfigMapName } from './plugins.js';
 import { GITHUB_TOKEN_KEY } from './workspace-env.js';

@@ -1,4 +1,5 @@
-import { ENV, PATHS, type WorkspaceSpec } from '@kelos/shared';
+import type { WorkspaceSpec } from '@kelos/shared';
+import { ENV, PATHS } from '@kelos/shared/constants';
 import { envFromSecret, envValue } from './env.js';
 import { parseGitHubRepo } from './git-url.js';
 import type { V1EnvVar } from './kube-types.js';

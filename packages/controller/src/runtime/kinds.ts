@@ -1,5 +1,5 @@
 import type { AgentConfig, Task, TaskSpawner, Workspace } from '@kelos/shared';
-import { API_GROUP, API_VERSION, KINDS } from '@kelos/shared';
+import { API_GROUP, API_VERSION, KINDS } from '@kelos/shared/constants';
 import type {
   V1ConfigMap,
   V1CronJob,

@@ -1,4 +1,5 @@
-import { ANNOTATIONS, type Task, type Workspace } from '@kelos/shared';
+import type { Task, Workspace } from '@kelos/shared';
+import { ANNOTATIONS } from '@kelos/shared/constants';
 import type { V1Secret } from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import {

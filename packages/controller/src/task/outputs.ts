@@ -1,4 +1,5 @@
-import { AGENT_CONTAINER_NAME, OUTPUT_TAIL_LINES, parseOutputs, resultsFromOutputs } from '@kelos/shared';
+import { AGENT_CONTAINER_NAME, OUTPUT_TAIL_LINES } from '@kelos/shared/constants';
+import { parseOutputs, resultsFromOutputs } from '@kelos/shared/outputs';
 import type { CoreV1Api } from '@kubernetes/client-node';
 
 export interface PodLogRequest {

@@ -1,4 +1,5 @@
-import { renderTemplate, type Task } from '@kelos/shared';
+import type { Task } from '@kelos/shared';
+import { renderTemplate } from '@kelos/shared/template';
 import type { TaskLookup } from './dependencies.js';
 
 export interface DependencyData {

@@ -1,4 +1,5 @@
-import { LABELS, type Task } from '@kelos/shared';
+import type { Task } from '@kelos/shared';
+import { LABELS } from '@kelos/shared/constants';
 import { metrics } from '../runtime/metrics.js';
 import { taskNamespace } from './context.js';
 

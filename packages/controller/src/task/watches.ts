@@ -1,4 +1,5 @@
-import { LABELS, type Task, type Workspace } from '@kelos/shared';
+import type { Task, Workspace } from '@kelos/shared';
+import { LABELS } from '@kelos/shared/constants';
 import { keyOf } from '../runtime/controller.js';
 import type { Informer } from '../runtime/informer.js';
 import { branchLockKey } from './branch-lock.js';

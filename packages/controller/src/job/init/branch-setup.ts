@@ -1,4 +1,5 @@
-import { ENV, INIT_CONTAINER_NAMES, PATHS, type WorkspaceSpec } from '@kelos/shared';
+import type { WorkspaceSpec } from '@kelos/shared';
+import { ENV, INIT_CONTAINER_NAMES, PATHS } from '@kelos/shared/constants';
 import { gitCredentialFlags } from '../credential-helper.js';
 import { envValue } from '../env.js';
 import type { V1Container } from '../kube-types.js';

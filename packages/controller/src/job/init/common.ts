@@ -1,4 +1,4 @@
-import { AGENT_UID } from '@kelos/shared';
+import { AGENT_UID } from '@kelos/shared/constants';
 import type { V1Container } from '../kube-types.js';
 import { gitImage, type JobBuilderOptions } from '../options.js';
 

@@ -1,4 +1,5 @@
-import { INIT_CONTAINER_NAMES, PATHS, type WorkspaceSpec } from '@kelos/shared';
+import type { WorkspaceSpec } from '@kelos/shared';
+import { INIT_CONTAINER_NAMES, PATHS } from '@kelos/shared/constants';
 import { gitCredentialFlags, persistCredentialLines } from '../credential-helper.js';
 import { isFullCommitSha } from '../git-url.js';
 import type { V1Container } from '../kube-types.js';

@@ -1,4 +1,4 @@
-import { INIT_CONTAINER_NAMES, PATHS } from '@kelos/shared';
+import { INIT_CONTAINER_NAMES, PATHS } from '@kelos/shared/constants';
 import type { V1Container } from '../kube-types.js';
 import type { JobBuilderOptions } from '../options.js';
 import { pluginMount, pluginSourceMount } from '../volumes.js';

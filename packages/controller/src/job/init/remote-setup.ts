@@ -1,4 +1,5 @@
-import { type GitRemote, INIT_CONTAINER_NAMES, PATHS } from '@kelos/shared';
+import type { GitRemote } from '@kelos/shared';
+import { INIT_CONTAINER_NAMES, PATHS } from '@kelos/shared/constants';
 import type { V1Container } from '../kube-types.js';
 import type { JobBuilderOptions } from '../options.js';
 import { shellQuote } from '../shell.js';

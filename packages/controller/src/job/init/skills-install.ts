@@ -1,4 +1,5 @@
-import { AGENT_UID, INIT_CONTAINER_NAMES, PATHS, SKILLS_SH_PLUGIN_NAME, type SkillsSh } from '@kelos/shared';
+import type { SkillsSh } from '@kelos/shared';
+import { AGENT_UID, INIT_CONTAINER_NAMES, PATHS, SKILLS_SH_PLUGIN_NAME } from '@kelos/shared/constants';
 import { envValue } from '../env.js';
 import { JobBuildError } from '../errors.js';
 import type { V1Container } from '../kube-types.js';

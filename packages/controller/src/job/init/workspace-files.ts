@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { INIT_CONTAINER_NAMES, PATHS, type WorkspaceFile } from '@kelos/shared';
+import type { WorkspaceFile } from '@kelos/shared';
+import { INIT_CONTAINER_NAMES, PATHS } from '@kelos/shared/constants';
 import { JobBuildError } from '../errors.js';
 import type { V1Container } from '../kube-types.js';
 import type { JobBuilderOptions } from '../options.js';
