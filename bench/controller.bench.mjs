@@ -6,9 +6,13 @@
 // keep-alive, from another process): a Task costs several writes (finalizer, Job, status, event), so the
 // ratio Tasks/s ÷ creates/s says how close the controller gets to one write per Task (target >= 0.4).
 // Then the controller's RSS with 10,000 Tasks (and their Jobs) in its caches (target < 150 MB);
-// BENCH_LARGE=0 skips that phase.
+// BENCH_LARGE=0 skips that phase. The API server counts the requests it serves during the 1,000-Task
+// phase, by method and resource, so the requests per Task are printed too.
+// BENCH_CPU_PROF=DIR runs the controller with --cpu-prof into DIR and stops it with SIGTERM (so that the
+// profile is written) instead of SIGKILL.
 // Run after `pnpm build` (tsc -b): node bench/run.mjs controller
 import { fork, spawn } from 'node:child_process';
+import { subscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { createServer } from 'node:net';
@@ -22,6 +26,7 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 1000);
 const LARGE = process.env.BENCH_LARGE === '0' ? 0 : Number(process.env.BENCH_LARGE_TASKS ?? 10_000);
 const RAW_CREATES = 2000;
 const NAMESPACE = 'bench';
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 
 // ---- the raw client (a child process, so it does not share the API server's event loop) ----
 
@@ -76,8 +81,46 @@ function memory(pid) {
   return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Requests the in-process API server receives, by `METHOD resource[/subresource]` (watches apart), from the
+ * moment `start()` is called until `stop()`: Node publishes every request an http(s) server receives.
+ */
+function requestCounter() {
+  const counts = new Map();
+  let counting = false;
+  subscribe('http.server.request.start', ({ request }) => {
+    if (!counting) return;
+    const url = new URL(request.url, 'https://x');
+    const parts = url.pathname.split('/').filter(Boolean);
+    const ns = parts.indexOf('namespaces');
+    // .../namespaces/NS/RESOURCE[/NAME[/SUBRESOURCE]], or a cluster-wide collection.
+    const rest = ns >= 0 ? parts.slice(ns + 2) : parts.slice(parts[0] === 'api' ? 2 : 3);
+    const resource = rest[2] ? `${rest[0]}/${rest[2]}` : (rest[0] ?? url.pathname);
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const key = `${watch ? 'WATCH' : request.method} ${resource}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  return {
+    start: () => {
+      counting = true;
+    },
+    stop: () => {
+      counting = false;
+      return counts;
+    },
+  };
+}
 
 function task(name) {
   return {
@@ -96,6 +139,7 @@ async function main() {
   const { startDevCluster } = await import(join(root, 'packages/devcluster/dist/index.js'));
   const { buildCrd, KIND_ORDER } = await import(join(root, 'packages/shared/dist/index.js'));
   const dir = mkdtempSync(join(tmpdir(), 'kelos-controller-bench-'));
+  const requests = requestCounter();
   const cluster = await startDevCluster({ node: false });
   const { client } = cluster;
   for (const kind of KIND_ORDER) {
@@ -116,6 +160,7 @@ async function main() {
   const controller = spawn(
     process.execPath,
     [
+      ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
       join(root, 'packages/controller/dist/main.js'),
       '--kubeconfig',
       kubeconfig,
@@ -164,7 +209,14 @@ async function main() {
     return { seconds: (performance.now() - start) / 1000, createdIn };
   }
 
+  requests.start();
+  const cpuBefore = { controller: cpuMs(controller.pid), server: process.cpuUsage() };
   const first = await run(0, TASKS);
+  const served = requests.stop();
+  const cpu = {
+    controller: cpuMs(controller.pid) - cpuBefore.controller,
+    server: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpuBefore.server)),
+  };
   const sorted = [...jobLatency].sort((a, b) => a - b);
   const tasksPerSecond = TASKS / first.seconds;
   const afterFirst = memory(controller.pid);
@@ -178,6 +230,18 @@ async function main() {
     `  Task create -> Job ADDED: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms`,
   );
   console.log(`  controller RSS: idle ${idle.rss.toFixed(0)} MB, peak ${afterFirst.peak.toFixed(0)} MB`);
+  // CPU time, unlike wall time, hardly depends on what else the machine runs.
+  console.log(
+    `  CPU per Task: controller ${(cpu.controller / TASKS).toFixed(2)} ms, API server (with this bench's creates and watches) ${(cpu.server / TASKS).toFixed(2)} ms`,
+  );
+  // The bench creates and watches in-process: every HTTP request during the phase is the controller's.
+  const byController = [...served].sort((a, b) => b[1] - a[1]);
+  const total = byController.reduce((sum, [, n]) => sum + n, 0);
+  console.log(
+    `  API requests by the controller: ${(total / TASKS).toFixed(2)} per Task (${byController
+      .map(([key, n]) => `${key} ${(n / TASKS).toFixed(2)}`)
+      .join(', ')})`,
+  );
   console.log(`raw single-client ConfigMap creates (keep-alive, 1 in flight): ${rawRate.toFixed(0)} req/s`);
   console.log(`ratio Tasks/s / creates/s: ${(tasksPerSecond / rawRate).toFixed(2)} (target >= 0.4)`);
 
@@ -196,7 +260,13 @@ async function main() {
 
   stopJobs();
   stopTasks();
-  controller.kill('SIGKILL');
+  if (CPU_PROF) {
+    const exited = new Promise((resolve) => controller.once('exit', resolve));
+    controller.kill('SIGTERM');
+    await exited;
+  } else {
+    controller.kill('SIGKILL');
+  }
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });
 }
