@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { metadataOnly } from '../src/runtime/cache-transforms.js';
 import { Informer } from '../src/runtime/informer.js';
 import { type KubeObject, kinds } from '../src/runtime/kinds.js';
 import {
@@ -75,6 +76,41 @@ describe('Informer', () => {
     expect(inf.get('default', 't1')?.spec.type).toBe('claude-code');
     expect(inf.list(undefined, { team: 'a' }).map((t) => t.metadata.name)).toEqual(['t1']);
     expect(inf.list().length).toBe(2);
+  });
+
+  it('keeps what its transform leaves of listed and watched objects; by default all but managedFields', async () => {
+    const c = await startRuntimeCluster();
+    cluster = c;
+    // A field manager makes the server record managedFields, as kubectl's writes do.
+    const write = { fieldManager: 'kubectl' };
+    c.api.client.create('configmaps', configMap('listed', { v: '1' }), write);
+    const plain = new Informer(c.kc, kinds.ConfigMap, { namespace: 'default', logger: silentLogger });
+    const slim = new Informer(c.kc, kinds.ConfigMap, {
+      namespace: 'default',
+      logger: silentLogger,
+      transform: metadataOnly,
+    });
+    informer = { stop: () => Promise.all([plain.stop(), slim.stop()]).then(() => undefined) };
+    const slimEvents = record(slim);
+    await Promise.all([plain.start(), slim.start()]);
+    await Promise.all([plain.waitForSync(), slim.waitForSync()]);
+    c.api.client.create('configmaps', configMap('watched', { v: '1' }), write);
+    await eventually(() => plain.get('default', 'watched') && slim.get('default', 'watched'));
+
+    expect(c.api.client.get('configmaps', 'watched', 'default').metadata.managedFields).toBeDefined();
+    for (const name of ['listed', 'watched']) {
+      expect(plain.get('default', name)?.data).toEqual({ v: '1' });
+      expect(plain.get('default', name)?.metadata).not.toHaveProperty('managedFields');
+      const kept = slim.get('default', name);
+      expect(kept).not.toHaveProperty('data');
+      expect(kept?.metadata).not.toHaveProperty('managedFields');
+      expect(kept?.metadata?.name).toBe(name);
+      expect(kept?.metadata?.resourceVersion).toBeDefined();
+    }
+    // Handlers see the transformed object too.
+    c.api.client.delete('configmaps', 'watched', { namespace: 'default' });
+    await eventually(() => slimEvents.includes('delete:watched'));
+    expect(slimEvents).toEqual(['add:listed', 'add:watched', 'delete:watched']);
   });
 
   it('restarts its watch after the API server goes away and relists on 410 Gone', async () => {

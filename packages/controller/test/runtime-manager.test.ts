@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { metadataOnly } from '../src/runtime/cache-transforms.js';
 import { kinds, resourceKind } from '../src/runtime/kinds.js';
 import { Manager, type ManagerLeaderElection } from '../src/runtime/manager.js';
 import { metrics } from '../src/runtime/metrics.js';
@@ -109,6 +110,23 @@ describe('Manager probes and metrics', () => {
     expect((await get(m.metricsPort, '/metrics')).body).toContain(
       'kelos_task_cost_usd_total{namespace="default",type="codex",spawner="s",model="m"} 0.5',
     );
+  });
+
+  it('hands controllers asking for the same cache one shared informer', () => {
+    const m = new Manager({
+      kubeConfig: cluster.kc,
+      logger: silentLogger,
+      healthPort: false,
+      metricsPort: false,
+    });
+    const all = m.informer(kinds.ConfigMap);
+    expect(m.informer(kinds.ConfigMap)).toBe(all);
+    const labelled = m.informer(kinds.ConfigMap, { labelSelector: 'app' });
+    expect(m.informer(kinds.ConfigMap, { labelSelector: 'app' })).toBe(labelled);
+    expect(labelled).not.toBe(all);
+    expect(m.informer(kinds.ConfigMap, { namespace: 'default' })).not.toBe(all);
+    expect(m.informer(kinds.ConfigMap, { transform: metadataOnly })).not.toBe(all);
+    expect(m.informer(kinds.Secret)).not.toBe(all);
   });
 
   it('is alive but not ready while a cache cannot sync', async () => {

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { CONTEXT_NAME } from '@kelos/devcluster';
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeJsonClient } from '../src/runtime/json-client.js';
 import {
   apiErrorCode,
   getJson,
@@ -59,6 +60,31 @@ describe('updateStatusWithRetry', () => {
     );
     expect(fetches).toBe(2);
     expect(written.status).toEqual({ phase: 'Running', message: 'other writer' });
+  });
+
+  it('writes on top of a given start without reading; a stale start reads afresh', async () => {
+    cluster.api.client.create('tasks.kelos.dev', task('started'));
+    const seen = structuredClone(cluster.api.client.get('tasks.kelos.dev', 'started', 'default')) as TaskObj;
+    let fetches = 0;
+    const fetch = async () => {
+      fetches++;
+      return (await custom.getNamespacedCustomObject({ ...ref, name: 'started' })) as TaskObj;
+    };
+    const write = async (obj: TaskObj) =>
+      (await custom.replaceNamespacedCustomObjectStatus({ ...ref, name: 'started', body: obj })) as TaskObj;
+    const setPhase = (phase: string) => (obj: TaskObj) => {
+      obj.status = { ...obj.status, phase };
+    };
+    const first = await updateStatusWithRetry(fetch, setPhase('Pending'), write, { start: seen });
+    expect(fetches).toBe(0);
+    expect(first.status?.phase).toBe('Pending');
+    // `seen` is now stale: its write conflicts, and the retry starts from a fresh read.
+    const second = await updateStatusWithRetry(fetch, setPhase('Running'), write, {
+      start: { ...seen, status: {} },
+    });
+    expect(fetches).toBe(1);
+    expect(second.status?.phase).toBe('Running');
+    expect(Number(second.metadata.resourceVersion)).toBeGreaterThan(Number(first.metadata.resourceVersion));
   });
 
   it('writes nothing when mutate returns false, and gives up after the attempts', async () => {
@@ -120,6 +146,30 @@ describe('kube-client', () => {
       .createNamespacedCustomObject({ ...ref, body: task('dup') })
       .catch((e: unknown) => e);
     expect(isAlreadyExists(dup)).toBe(true);
+  });
+
+  it('KubeJsonClient sends and answers wire JSON, failing with ApiException like the typed clients', async () => {
+    const json = new KubeJsonClient(cluster.kc);
+    const path = '/api/v1/namespaces/default/configmaps';
+    const created = await json.create<{ metadata: { name: string; creationTimestamp: unknown } }>(path, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'via-json' },
+      data: { k: 'v' },
+    });
+    expect(created.metadata.name).toBe('via-json');
+    expect(typeof created.metadata.creationTimestamp).toBe('string');
+    const patched = await json.patch<{ data: Record<string, string> }>(
+      `${path}/via-json`,
+      [{ op: 'replace', path: '/data/k', value: 'w' }],
+      'application/json-patch+json',
+    );
+    expect(patched.data).toEqual({ k: 'w' });
+    const again = await json.create(path, { metadata: { name: 'via-json' } }).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(ApiException);
+    expect(isAlreadyExists(again)).toBe(true);
+    await json.delete(`${path}/via-json`);
+    expect(isNotFound(await json.get(`${path}/via-json`).catch((e: unknown) => e))).toBe(true);
   });
 });
 

@@ -5,12 +5,15 @@ import {
   ListWatch,
   Watch,
 } from '@kubernetes/client-node';
+import { dropManagedFields } from './cache-transforms.js';
 import { collectionPath, type KubeObject, type ResourceKind } from './kinds.js';
 import { getJson } from './kube-client.js';
 import type { Logger } from './logger.js';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
 export type ObjectHandler<T> = (obj: T) => void;
+/** Shapes an object before it enters the cache; it receives the decoded object and may edit it in place. */
+export type CacheTransform = (obj: KubernetesObject) => KubernetesObject;
 
 export interface InformerOptions {
   /** Watch one namespace; all namespaces when unset (or for cluster-scoped kinds). */
@@ -18,6 +21,11 @@ export interface InformerOptions {
   /** Server-side selectors: only matching objects enter the cache. */
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Applied to every listed or watched object before the cache and the handlers see it (controller-runtime's
+   * cache TransformFunc), to keep only what the controller reads. Default: `dropManagedFields`.
+   */
+  transform?: CacheTransform;
   logger?: Logger;
   /** Delay before restarting a failed list or watch; doubles on each failure up to maxRestartDelayMs. */
   restartDelayMs?: number;
@@ -40,6 +48,7 @@ class TrackedWatch extends Watch {
   constructor(
     config: KubeConfig,
     private readonly hooks: WatchHooks,
+    private readonly transform: CacheTransform,
   ) {
     super(config);
   }
@@ -53,7 +62,9 @@ class TrackedWatch extends Watch {
     this.hooks.opening();
     const observed = (phase: string, apiObj: unknown, watchObj?: unknown) => {
       this.hooks.event();
-      callback(phase, apiObj, watchObj);
+      // ERROR events carry a Status, BOOKMARKs an empty object of the kind: nothing to shape.
+      const cached = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
+      callback(phase, cached ? this.transform(apiObj as KubernetesObject) : apiObj, watchObj);
     };
     const controller = await super.watch(path, queryParams, observed, done);
     if (this.hooks.stopped()) controller.abort();
@@ -68,6 +79,7 @@ class TrackedWatch extends Watch {
  */
 export class Informer<T extends KubeObject> {
   readonly kind: ResourceKind<T>;
+  readonly options: InformerOptions;
   private readonly lw: ListWatch<KubernetesObject>;
   private readonly handlers: Record<InformerEvent, ObjectHandler<T>[]> = { add: [], update: [], delete: [] };
   private readonly log: Logger | undefined;
@@ -81,6 +93,7 @@ export class Informer<T extends KubeObject> {
 
   constructor(kc: KubeConfig, kind: ResourceKind<T>, options: InformerOptions = {}) {
     this.kind = kind;
+    this.options = options;
     this.log = options.logger?.child({ informer: kind.plural });
     this.restartDelayMs = options.restartDelayMs ?? 500;
     this.maxRestartDelayMs = options.maxRestartDelayMs ?? 30_000;
@@ -92,16 +105,18 @@ export class Informer<T extends KubeObject> {
     const resetBackoff = () => {
       this.nextDelayMs = this.restartDelayMs;
     };
+    const transform = options.transform ?? dropManagedFields;
     const list = async () => {
       const result = await getJson<KubernetesListObject<KubernetesObject>>(kc, path, selectors);
       resetBackoff();
+      result.items = result.items.map(transform);
       return result;
     };
-    const watch = new TrackedWatch(kc, {
-      opening: () => this.markSynced(),
-      event: resetBackoff,
-      stopped: () => !this.running,
-    });
+    const watch = new TrackedWatch(
+      kc,
+      { opening: () => this.markSynced(), event: resetBackoff, stopped: () => !this.running },
+      transform,
+    );
     this.lw = new ListWatch(path, watch, list, false, options.labelSelector, options.fieldSelector);
     for (const event of ['add', 'update', 'delete'] as const) {
       this.lw.on(event, (obj) => {

@@ -1,7 +1,4 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
 import {
-  ApiException,
   AppsV1Api,
   BatchV1Api,
   CoordinationV1Api,
@@ -9,6 +6,7 @@ import {
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
+import { KubeJsonClient, safeParse } from './json-client.js';
 import { reuseConnections } from './reuse-connections.js';
 
 export interface KubeConfigOptions {
@@ -43,6 +41,8 @@ export interface KubeClients {
   readonly coordination: CoordinationV1Api;
   /** Kelos kinds; bodies travel as plain JSON (wire form), like the informer caches hold them. */
   readonly custom: CustomObjectsApi;
+  /** Plain JSON over the same connections, for the hot path (see KubeJsonClient). */
+  readonly json: KubeJsonClient;
 }
 
 export function makeClients(kc: KubeConfig): KubeClients {
@@ -53,6 +53,7 @@ export function makeClients(kc: KubeConfig): KubeClients {
     apps: kc.makeApiClient(AppsV1Api),
     coordination: kc.makeApiClient(CoordinationV1Api),
     custom: kc.makeApiClient(CustomObjectsApi),
+    json: new KubeJsonClient(kc),
   };
 }
 
@@ -77,56 +78,11 @@ function statusReason(err: unknown): string | undefined {
   return typeof reason === 'string' ? reason : undefined;
 }
 
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * GET of an API path, answered as the server's JSON. The typed clients turn timestamps into Date objects
  * while watch events carry strings; informers list through this so their caches hold one form (the wire
  * form, as @kelos/shared types it). Failures throw ApiException like the typed clients.
  */
-export async function getJson<T>(
-  kc: KubeConfig,
-  path: string,
-  query: Record<string, string> = {},
-): Promise<T> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('kubeconfig has no current cluster');
-  const url = new URL(cluster.server + path);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const opts: RequestOptions = { method: 'GET', headers: { accept: 'application/json' } };
-  await kc.applyToHTTPSOptions(opts);
-  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-  const { status, text, headers } = await new Promise<{
-    status: number;
-    text: string;
-    headers: Record<string, string>;
-  }>((resolve, reject) => {
-    const req = send(url, opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const hs: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') hs[k] = v;
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: hs });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-  if (status < 200 || status > 299) {
-    throw new ApiException(
-      status,
-      `GET ${path} failed with HTTP ${status}`,
-      safeParse(text) ?? text,
-      headers,
-    );
-  }
-  return JSON.parse(text) as T;
+export function getJson<T>(kc: KubeConfig, path: string, query: Record<string, string> = {}): Promise<T> {
+  return new KubeJsonClient(kc).get<T>(path, query);
 }

@@ -40,6 +40,15 @@ export interface ManagerOptions {
   onLeaderLost?: () => void;
 }
 
+function sameOptions(a: InformerOptions, b: InformerOptions): boolean {
+  return (
+    a.namespace === b.namespace &&
+    a.labelSelector === b.labelSelector &&
+    a.fieldSelector === b.fieldSelector &&
+    a.transform === b.transform
+  );
+}
+
 /**
  * Runs a set of controllers: starts their informers (on every replica, so a standby is ready to take over),
  * waits for the caches, then runs the controllers while this replica holds the leader lease.
@@ -62,11 +71,19 @@ export class Manager {
     this.kubeConfig = options.kubeConfig;
   }
 
-  /** A new informer the manager starts, stops and waits for. */
+  /**
+   * An informer the manager starts, stops and waits for. Controllers asking for the same kind with the
+   * same namespace, selectors and transform share one (as controller-runtime's shared cache does), so
+   * each object is held and decoded once.
+   */
   informer<T extends KubeObject>(
     kind: ResourceKind<T>,
     options: Omit<InformerOptions, 'logger'> = {},
   ): Informer<T> {
+    const shared = this.informers.find(
+      (i) => i.kind.group === kind.group && i.kind.plural === kind.plural && sameOptions(i.options, options),
+    );
+    if (shared) return shared as unknown as Informer<T>;
     const informer = new Informer(this.kubeConfig, kind, { ...options, logger: this.logger });
     this.informers.push(informer as unknown as Informer<KubeObject>);
     return informer;

@@ -1,0 +1,32 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+
+/**
+ * What informer caches keep of an object (see InformerOptions.transform). `metadata.managedFields` is
+ * often the largest part of an object and no controller logic reads it; an update that omits it keeps
+ * the server's copy, so an object written back from the cache loses nothing.
+ */
+export function dropManagedFields<T extends KubernetesObject>(obj: T): T {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  return obj;
+}
+
+/**
+ * Metadata (without annotations) and status, for kinds the controller never writes back from its cache and
+ * whose spec it never reads: a Job's pod template is most of its size.
+ */
+export function metadataAndStatus<T extends KubernetesObject & { status?: unknown }>(obj: T): T {
+  const { apiVersion, kind, metadata, status } = obj;
+  return { apiVersion, kind, metadata: slimMetadata(metadata), status } as T;
+}
+
+/** Metadata (without annotations) only: what the controller reads of a Pod is its name, labels and age. */
+export function metadataOnly<T extends KubernetesObject>(obj: T): T {
+  const { apiVersion, kind, metadata } = obj;
+  return { apiVersion, kind, metadata: slimMetadata(metadata) } as T;
+}
+
+function slimMetadata(metadata: KubernetesObject['metadata']): KubernetesObject['metadata'] {
+  if (!metadata) return metadata;
+  const { managedFields: _managed, annotations: _annotations, ...kept } = metadata;
+  return kept;
+}
