@@ -2,8 +2,13 @@
  * The event recorder (spec §3.5 events) against the API server: core/v1 Events with the Kelos source,
  * repeats folded into one Event by count, as client-go's recorder does.
  */
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeEventRecorder } from '../src/events/recorder.js';
+import { KubeEventRecorder, MAX_QUEUED_EVENTS } from '../src/events/recorder.js';
+import { KubeJsonClient } from '../src/runtime/json-client.js';
 import { makeClients } from '../src/runtime/kube-client.js';
 import { type RuntimeCluster, silentLogger, startRuntimeCluster } from './helpers/runtime-cluster.js';
 
@@ -12,7 +17,7 @@ let recorder: KubeEventRecorder;
 
 beforeAll(async () => {
   cluster = await startRuntimeCluster();
-  recorder = new KubeEventRecorder(makeClients(cluster.kc).core, silentLogger);
+  recorder = new KubeEventRecorder(makeClients(cluster.kc).json, silentLogger);
 });
 afterAll(() => cluster.stop());
 
@@ -69,6 +74,50 @@ describe('KubeEventRecorder', () => {
       ['same', 3],
       ['different', 1],
     ]);
+  });
+
+  it('folds repeats recorded while an earlier one is still on its way, in one write', async () => {
+    const recorded = [1, 2, 3, 4].map(() =>
+      recorder.record(subject('q'), 'Normal', 'TaskCreated', 'Created Job q for task'),
+    );
+    await Promise.all(recorded);
+    expect(eventsOf('q').map((e) => e.count)).toEqual([4]);
+  });
+
+  it('does not wait for a slow API server, and drops what exceeds its queue', async () => {
+    // A server that accepts requests and never answers them.
+    const stuck = createServer(() => {});
+    await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: 'c',
+          server: `http://127.0.0.1:${(stuck.address() as AddressInfo).port}`,
+          skipTLSVerify: true,
+        },
+      ],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    const slow = new KubeEventRecorder(new KubeJsonClient(kc), silentLogger);
+    const pending = Array.from({ length: MAX_QUEUED_EVENTS + 2 }, (_, i) =>
+      slow.record(subject(`s${i}`), 'Normal', 'TaskCreated', 'Created'),
+    );
+    // Two writes are in flight and the queue is full: the next Event is dropped at once.
+    const dropped = slow.record(subject('over'), 'Normal', 'TaskCreated', 'Created');
+    const settledAt = await Promise.race([
+      dropped.then(() => 'dropped'),
+      new Promise((r) => setTimeout(() => r('waiting'), 200)),
+    ]);
+    expect(settledAt).toBe('dropped');
+    const first = await Promise.race([pending[0], new Promise((r) => setTimeout(() => r('waiting'), 50))]);
+    expect(first).toBe('waiting');
+    stuck.closeAllConnections();
+    stuck.close();
+    // Failed writes are logged, never thrown.
+    await expect(Promise.all(pending)).resolves.toBeDefined();
   });
 
   it('starts a new Event when the folded one is gone, and never throws', async () => {

@@ -24,7 +24,7 @@ export async function acquireBranch(deps: TaskDeps, task: Task): Promise<StepRes
   const branch = task.spec.branch;
   if (!key || !branch) return undefined;
   if (!task.spec.workspaceRef) {
-    await deps.events.record(
+    void deps.events.record(
       task,
       'Warning',
       'BranchWithoutWorkspace',

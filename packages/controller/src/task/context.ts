@@ -7,6 +7,7 @@ import type { Wire } from '../runtime/kinds.js';
 import type { KubeClients } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
 import type { BranchLocks } from './branch-lock.js';
+import type { JobExpectations } from './job-expectations.js';
 import type { PodLogReader } from './outputs.js';
 
 export type CachedJob = Wire<V1Job>;
@@ -28,6 +29,8 @@ export interface TaskDeps {
   events: EventRecorder;
   /** In-memory branch mutex; survives nothing, so the branch gate also reads the Tasks' status. */
   locks: BranchLocks;
+  /** Jobs created but not in the cache yet. */
+  expectedJobs: JobExpectations;
   jobOptions: JobBuilderOptions;
   /** Overrides the GitHub API base URL for App token minting (GitHub Enterprise proxies, tests). */
   githubApiBaseUrl?: string;

@@ -1,9 +1,9 @@
 import type { Task, Workspace } from '@kelos/shared';
-import type { V1Job as ClientJob } from '@kubernetes/client-node';
 import { McpSecretError, resolveMcpSecrets } from '../agentconfig/resolve-mcp-secrets.js';
 import { buildJob } from '../job/build-job.js';
 import { JobBuildError } from '../job/errors.js';
 import type { V1Job } from '../job/kube-types.js';
+import { collectionPath, kinds } from '../runtime/kinds.js';
 import { isAlreadyExists } from '../runtime/kube-client.js';
 import { metrics } from '../runtime/metrics.js';
 import { mcpSecretReader, resolveAgentConfigs } from './agent-config.js';
@@ -115,20 +115,23 @@ export async function createJob(ctx: TaskContext, task: Task): Promise<StepResul
 
 /**
  * Creates the Job under the Task's controller reference, then records it. No requeue is asked: the Job's
- * ADDED event (Owns) brings the Task back once the cache holds the Job.
+ * ADDED event (Owns) brings the Task back once the cache holds the Job. The event is not waited for.
  */
 async function submitJob(deps: TaskDeps, task: Task, job: V1Job): Promise<StepResult> {
   job.metadata.ownerReferences = [taskOwnerReference(task)];
   const name = job.metadata.name ?? taskName(task);
+  const namespace = taskNamespace(task);
+  const uid = task.metadata.uid ?? '';
+  deps.expectedJobs.expect(uid);
   try {
-    // The builder's wire-form Job has the shape of client-node's model, minus its Date-typed fields.
-    await deps.clients.batch.createNamespacedJob({ namespace: taskNamespace(task), body: job as ClientJob });
+    await deps.clients.json.create(collectionPath(kinds.Job, namespace), job);
   } catch (err) {
+    deps.expectedJobs.observed(uid);
     if (isAlreadyExists(err)) return { requeueAfterMs: JOB_EXISTS_REQUEUE_MS };
     throw err;
   }
-  metrics.taskCreated.inc({ namespace: taskNamespace(task), type: task.spec.type });
-  await deps.events.record(task, 'Normal', 'TaskCreated', `Created Job ${name} for task`);
+  metrics.taskCreated.inc({ namespace, type: task.spec.type });
+  void deps.events.record(task, 'Normal', 'TaskCreated', `Created Job ${name} for task`);
   await writeTaskStatus(deps, task, (status) => {
     status.phase = 'Pending';
     status.jobName = name;

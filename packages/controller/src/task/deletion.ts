@@ -1,4 +1,5 @@
 import type { Task } from '@kelos/shared';
+import { collectionPath, kinds } from '../runtime/kinds.js';
 import { isNotFound } from '../runtime/kube-client.js';
 import { type TaskDeps, taskName, taskNamespace } from './context.js';
 import { releaseBranch } from './fail-before-job.js';
@@ -13,9 +14,8 @@ export async function finalizeTask(deps: TaskDeps, task: Task): Promise<void> {
   if (!hasFinalizer(task)) return;
   releaseBranch(deps, task);
   try {
-    await deps.clients.batch.deleteNamespacedJob({
-      name: taskName(task),
-      namespace: taskNamespace(task),
+    const jobs = collectionPath(kinds.Job, taskNamespace(task));
+    await deps.clients.json.delete(`${jobs}/${encodeURIComponent(taskName(task))}`, {
       propagationPolicy: 'Background',
     });
   } catch (err) {

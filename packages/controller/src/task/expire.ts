@@ -8,7 +8,7 @@ export async function expireIfDue(deps: TaskDeps, task: Task): Promise<StepResul
   const decision = ttlDecision(task, deps.now());
   if (decision.kind === 'keep') return {};
   if (decision.kind === 'requeue') return { requeueAfterMs: decision.afterMs };
-  await deps.events.record(task, 'Normal', 'TaskExpired', 'Deleting Task due to TTL expiration');
+  void deps.events.record(task, 'Normal', 'TaskExpired', 'Deleting Task due to TTL expiration');
   await deleteTask(deps, task);
   return {};
 }

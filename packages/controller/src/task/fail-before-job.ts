@@ -22,7 +22,7 @@ export async function failBeforeJob(
     return true;
   });
   releaseBranch(deps, task);
-  if (written) await deps.events.record(task, 'Warning', reason, message);
+  if (written) void deps.events.record(task, 'Warning', reason, message);
 }
 
 export function releaseBranch(deps: TaskDeps, task: Task): void {

@@ -1,28 +1,27 @@
-import { API_GROUP, API_GROUP_VERSION, API_VERSION, KINDS, type Task, type TaskStatus } from '@kelos/shared';
+import type { Task, TaskStatus } from '@kelos/shared';
+import { API_GROUP_VERSION, KINDS } from '@kelos/shared/constants';
 import type { V1OwnerReference } from '@kubernetes/client-node';
+import { collectionPath, kinds } from '../runtime/kinds.js';
 import { isNotFound } from '../runtime/kube-client.js';
 import { updateStatusWithRetry } from '../runtime/status.js';
 import { type TaskDeps, taskName, taskNamespace } from './context.js';
 
-function taskRef(task: Task) {
-  return {
-    group: API_GROUP,
-    version: API_VERSION,
-    plural: KINDS.Task.plural,
-    namespace: taskNamespace(task),
-    name: taskName(task),
-  };
+/** `/apis/kelos.dev/v1alpha1/namespaces/<ns>/tasks/<name>`. */
+function taskPath(task: Task): string {
+  return `${collectionPath(kinds.Task, taskNamespace(task))}/${encodeURIComponent(taskName(task))}`;
 }
 
 /** The Task as the API server holds it now (the cache may lag behind our own writes). */
 export async function getFreshTask(deps: TaskDeps, task: Task): Promise<Task> {
-  return (await deps.clients.custom.getNamespacedCustomObject(taskRef(task))) as Task;
+  return deps.clients.json.get<Task>(taskPath(task));
 }
 
 /**
- * Get-modify-`Status().Update` under retry-on-conflict (spec §3.3). `mutate` edits the status of a fresh
- * copy and returns whether it changed anything; the spec is never touched (it is immutable). `written`
- * tells whether this call's change reached the server, so side effects (events, metrics) happen once.
+ * Modify-`Status().Update` under retry-on-conflict (spec §3.3). The first attempt starts from `task`, the
+ * caller's latest view (the cache, or the response of its previous write) as controller-runtime's cached
+ * client would; a conflict reads the Task afresh and tries again. `mutate` edits a copy of the status and
+ * returns whether it changed anything; the spec is never touched (it is immutable). `written` tells
+ * whether this call's change reached the server, so side effects (events, metrics) happen once.
  */
 export async function writeTaskStatus(
   deps: TaskDeps,
@@ -39,37 +38,37 @@ export async function writeTaskStatus(
       return true;
     },
     async (fresh) => {
-      const result = (await deps.clients.custom.replaceNamespacedCustomObjectStatus({
-        ...taskRef(task),
-        body: fresh,
-      })) as Task;
+      const result = await deps.clients.json.replace<Task>(`${taskPath(task)}/status`, fresh);
       written = true;
       return result;
     },
+    // A shallow copy: mutate replaces its status, never the cached object's.
+    { start: { ...task } },
   );
   return { task: updated, written };
 }
 
-/** Update of the whole object (metadata only: finalizers), under retry-on-conflict. */
+/**
+ * Update of the whole object (metadata only: finalizers) under retry-on-conflict, starting from `task`
+ * like writeTaskStatus. `mutate` may replace the fields of `fresh.metadata` (a copy) but must not edit
+ * their values in place. Returns the Task as written, or as read when nothing had to change.
+ */
 export async function updateTaskMetadata(
   deps: TaskDeps,
   task: Task,
   mutate: (fresh: Task) => boolean,
-): Promise<void> {
-  await updateStatusWithRetry(
+): Promise<Task> {
+  return updateStatusWithRetry(
     () => getFreshTask(deps, task),
     mutate,
-    async (fresh) =>
-      (await deps.clients.custom.replaceNamespacedCustomObject({ ...taskRef(task), body: fresh })) as Task,
+    (fresh) => deps.clients.json.replace<Task>(taskPath(task), fresh),
+    { start: { ...task, metadata: { ...task.metadata } } },
   );
 }
 
 export async function deleteTask(deps: TaskDeps, task: Task): Promise<void> {
   try {
-    await deps.clients.custom.deleteNamespacedCustomObject({
-      ...taskRef(task),
-      propagationPolicy: 'Background',
-    });
+    await deps.clients.json.delete(taskPath(task), { propagationPolicy: 'Background' });
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

@@ -1,4 +1,5 @@
-import { ANNOTATIONS, type Task } from '@kelos/shared';
+import type { Task } from '@kelos/shared';
+import { ANNOTATIONS } from '@kelos/shared/constants';
 import { TOKEN_REFRESH_RETRY_MS, tokenRefresh, tokenSecretName } from '../github/index.js';
 import { type StepResult, type TaskDeps, taskNamespace } from './context.js';
 import { mintFromSecret, readSecret, storeToken } from './github-token.js';
@@ -22,7 +23,7 @@ export async function refreshGitHubToken(deps: TaskDeps, task: Task): Promise<St
   try {
     const token = await mintFromSecret(deps, task, workspace, source);
     await storeToken(deps, task, source, token);
-    await deps.events.record(
+    void deps.events.record(
       task,
       'Normal',
       'GitHubTokenRefreshed',
@@ -32,7 +33,7 @@ export async function refreshGitHubToken(deps: TaskDeps, task: Task): Promise<St
     return { requeueAfterMs: next.due ? TOKEN_REFRESH_RETRY_MS : next.afterMs };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    await deps.events.record(
+    void deps.events.record(
       task,
       'Warning',
       'GitHubTokenRefreshFailed',

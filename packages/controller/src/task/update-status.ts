@@ -1,4 +1,5 @@
-import { LABELS, type Task, type TaskStatus } from '@kelos/shared';
+import type { Task, TaskStatus } from '@kelos/shared';
+import { LABELS } from '@kelos/shared/constants';
 import {
   type CachedJob,
   type CachedPod,
@@ -104,29 +105,24 @@ export async function updateStatus(
     const podChanged = applyPod(status, podName);
     return changed || stored || podChanged;
   });
-  if (change && changed) await recordTransition(deps, updated, change, job);
-  if (captured && stored) await recordCapture(deps, updated, captured);
+  if (change && changed) recordTransition(deps, updated, change, job);
+  if (captured && stored) recordCapture(deps, updated, captured);
   return settled(updated, nowMs);
 }
 
-async function recordTransition(
-  deps: TaskDeps,
-  task: Task,
-  change: PhaseChange,
-  job: CachedJob,
-): Promise<void> {
+function recordTransition(deps: TaskDeps, task: Task, change: PhaseChange, job: CachedJob): void {
   if (change.phase !== 'Running') {
-    // Before any await: the waiters this Task's terminal status wakes must find the branch free.
+    // Before the reconcile ends: the waiters this Task's terminal status wakes must find the branch free.
     releaseBranch(deps, task);
     recordCompletion(task, change.phase, task.status?.startTime ?? job.status?.startTime);
   }
-  await deps.events.record(task, change.event.type, change.event.reason, change.event.message);
+  void deps.events.record(task, change.event.type, change.event.reason, change.event.message);
 }
 
-async function recordCapture(deps: TaskDeps, task: Task, captured: CapturedOutputs): Promise<void> {
+function recordCapture(deps: TaskDeps, task: Task, captured: CapturedOutputs): void {
   recordUsage(task, captured.results);
   const results = Object.keys(captured.results).length;
-  await deps.events.record(
+  void deps.events.record(
     task,
     'Normal',
     'OutputsCaptured',
