@@ -14,6 +14,7 @@ export default defineConfig({
       { find: /^@kelos\/shared\/outputs$/, replacement: source('shared/src/outputs/index.ts') },
       { find: /^@kelos\/shared\/template$/, replacement: source('shared/src/template/index.ts') },
       { find: /^@kelos\/shared\/images$/, replacement: source('shared/src/images.ts') },
+      { find: /^@kelos\/shared\/taskspawner$/, replacement: source('shared/src/taskspawner/index.ts') },
       { find: /^@kelos\/devcluster$/, replacement: source('devcluster/src/index.ts') },
     ],
   },

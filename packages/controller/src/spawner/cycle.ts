@@ -1,3 +1,4 @@
+import type { TaskSpawner } from '@kelos/shared';
 import {
   buildSpawnedTask,
   type CycleResult,
@@ -10,9 +11,8 @@ import {
   priorityLabelsOf,
   type StatusContext,
   suspendedStatus,
-  type TaskSpawner,
   type WorkItem,
-} from '@kelos/shared';
+} from '@kelos/shared/taskspawner';
 import { isAlreadyExists } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
 import { rfc3339 } from './cron-source.js';

@@ -1,4 +1,5 @@
-import { spawnerSourceKind, type TaskSpawner, type WorkItemSource } from '@kelos/shared';
+import type { TaskSpawner } from '@kelos/shared';
+import { spawnerSourceKind, type WorkItemSource } from '@kelos/shared/taskspawner';
 import { cronSource } from './cron-source.js';
 import type { IssueComments } from './issue-comments.js';
 
@@ -24,7 +25,7 @@ export interface GitHubIntegration {
 
 /**
  * The integrations of the kelos-spawner process: cron from the clock, GitHub issues and pull requests
- * through `github` when the process has it.
+ * through `github` (main builds it from the flags).
  */
 export function spawnerIntegrations(github?: GitHubIntegration): SpawnerIntegrations {
   return {
@@ -35,8 +36,7 @@ export function spawnerIntegrations(github?: GitHubIntegration): SpawnerIntegrat
         throw new Error(
           `no source configured in TaskSpawner ${spawner.metadata.namespace}/${spawner.metadata.name}`,
         );
-      if (!github)
-        throw new Error(`the ${kind} source needs GitHub settings (--github-owner, --github-repo)`);
+      if (!github) throw new Error(`this process has no GitHub integration for the ${kind} source`);
       return github.source(spawner);
     },
     issueComments: (spawner) => github?.issueComments(spawner),

@@ -1,4 +1,5 @@
-import { LABELS, type Task, type TaskSpawner } from '@kelos/shared';
+import type { Task, TaskSpawner } from '@kelos/shared';
+import { LABELS } from '@kelos/shared/constants';
 import { type Controller, keyOf } from '../runtime/controller.js';
 import { kinds } from '../runtime/kinds.js';
 import { isNotFound } from '../runtime/kube-client.js';

@@ -17,11 +17,14 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(SPAWNER_USAGE);
     return;
   }
+  // A shutdown must not wait for a GitHub rate-limit pause: abort it, and the cycle in flight fails fast.
+  const shutdown = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => shutdown.abort());
   if (flags.oneShot) {
-    process.exitCode = await runOneShot(flags);
+    process.exitCode = await runOneShot(flags, { signal: shutdown.signal });
     return;
   }
-  const manager = await startSpawnerLoop(flags);
+  const manager = await startSpawnerLoop(flags, { signal: shutdown.signal });
   manager.handleSignals();
 }
 

@@ -1,4 +1,5 @@
-import { ANNOTATIONS, type Task } from '@kelos/shared';
+import type { Task } from '@kelos/shared';
+import { ANNOTATIONS } from '@kelos/shared/constants';
 import type { Logger } from '../runtime/logger.js';
 import type { IssueComment, IssueComments } from './issue-comments.js';
 import type { SpawnerApi } from './spawner-api.js';

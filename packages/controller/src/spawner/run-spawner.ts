@@ -1,6 +1,7 @@
 import { loadKubeConfig, makeClients } from '../runtime/kube-client.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import { Manager } from '../runtime/manager.js';
+import { createGitHubIntegration } from './github/index.js';
 import { type GitHubIntegration, type SpawnerIntegrations, spawnerIntegrations } from './integrations.js';
 import { setupSpawnerLoop } from './loop.js';
 import { Spawner } from './spawner.js';
@@ -10,10 +11,12 @@ import type { SpawnerFlags } from './spawner-flags.js';
 export interface SpawnerEnvironment {
   logger?: Logger;
   now?: () => Date;
-  /** The GitHub sources and comments; without it only cron TaskSpawners work. */
+  /** Replaces the GitHub sources and comments built from the flags. */
   github?: GitHubIntegration;
   /** Replaces the sources and comments altogether (tests). */
   integrations?: SpawnerIntegrations;
+  /** Aborts GitHub requests and rate-limit waits, so that a shutdown does not wait for them. */
+  signal?: AbortSignal;
 }
 
 function spawnerFor(
@@ -27,7 +30,10 @@ function spawnerFor(
     ...(flags.context && { context: flags.context }),
   });
   const api = spawnerApi(makeClients(kubeConfig).custom, { namespace: flags.namespace, name: flags.name });
-  const integrations = env.integrations ?? spawnerIntegrations(env.github);
+  const github =
+    env.github ??
+    createGitHubIntegration(flags.github, { logger: log, ...(env.signal && { signal: env.signal }) });
+  const integrations = env.integrations ?? spawnerIntegrations(github);
   const spawner = new Spawner({ api, integrations, now: env.now ?? (() => new Date()), log });
   return { spawner, log, kubeConfig };
 }

@@ -1,12 +1,5 @@
-import {
-  API_GROUP,
-  API_VERSION,
-  KINDS,
-  LABELS,
-  type Task,
-  type TaskSpawner,
-  type TaskSpawnerStatus,
-} from '@kelos/shared';
+import type { Task, TaskSpawner, TaskSpawnerStatus } from '@kelos/shared';
+import { API_GROUP, API_VERSION, KINDS, LABELS } from '@kelos/shared/constants';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import { isNotFound } from '../runtime/kube-client.js';
 import { updateStatusWithRetry } from '../runtime/status.js';

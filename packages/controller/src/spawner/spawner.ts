@@ -1,4 +1,4 @@
-import { commentReportingEnabled, isSpawnedBy, spawnerPollIntervalMs } from '@kelos/shared';
+import { commentReportingEnabled, isSpawnedBy, spawnerPollIntervalMs } from '@kelos/shared/taskspawner';
 import { type CycleDeps, runCycle } from './cycle.js';
 import { StatusCommentReporter } from './reporting.js';
 
