@@ -4,3 +4,7 @@ export * from './events/index.js';
 export * from './job/index.js';
 export { setupTaskController, type TaskControllerOptions } from './task/controller.js';
 export type { PodLogReader, PodLogRequest } from './task/outputs.js';
+export { buildSpawnerCronJob } from './taskspawner/build-cronjob.js';
+export { buildSpawnerDeployment } from './taskspawner/build-deployment.js';
+export { setupTaskSpawnerController, type TaskSpawnerControllerOptions } from './taskspawner/controller.js';
+export { DEFAULT_SPAWNER_IMAGE, type SpawnerOptions } from './taskspawner/options.js';

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { V1CronJob } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBindAddress, parseControllerFlags, UsageError } from '../src/cmd/controller-flags.js';
 import { runMain } from '../src/cmd/main.js';
@@ -49,6 +50,8 @@ describe('parseControllerFlags', () => {
       '--cursor-image-pull-policy=Always',
       '--spawner-image=reg.local/spawner',
       '--spawner-image-pull-policy=IfNotPresent',
+      '--spawner-resource-requests=cpu=250m, memory=512Mi',
+      '--spawner-resource-limits=memory=1Gi',
       '--github-api-base-url=http://127.0.0.1:1234',
     ]);
     expect(flags).toEqual({
@@ -71,6 +74,7 @@ describe('parseControllerFlags', () => {
       imagePullPolicies: { 'claude-code': 'Never', cursor: 'Always' },
       spawnerImage: 'reg.local/spawner',
       spawnerImagePullPolicy: 'IfNotPresent',
+      spawnerResources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       githubApiBaseUrl: 'http://127.0.0.1:1234',
       help: false,
     });
@@ -96,6 +100,14 @@ describe('parseControllerFlags', () => {
     ],
     [['--metrics-bind-address=8080'], '--metrics-bind-address: expected [host]:port or 0'],
     [['--github-api-base-url=ftp://x'], '--github-api-base-url: expected an http(s) URL'],
+    [
+      ['--spawner-resource-requests=cpu'],
+      '--spawner-resource-requests: invalid resource entry "cpu": expected name=quantity',
+    ],
+    [
+      ['--spawner-resource-limits=memory=lots'],
+      '--spawner-resource-limits: invalid quantity "lots" for memory',
+    ],
     [
       ['--metrics-bind-address=10.0.0.1:1', '--health-probe-bind-address=10.0.0.2:2'],
       'must use the same host',
@@ -182,7 +194,7 @@ describe('startController against an API server', () => {
 
   beforeAll(async () => {
     cluster = await startRuntimeCluster();
-    for (const kind of ['Task', 'Workspace', 'AgentConfig'] as const) cluster.installCrd(kind);
+    for (const kind of ['Task', 'Workspace', 'AgentConfig', 'TaskSpawner'] as const) cluster.installCrd(kind);
   });
   afterAll(async () => {
     await manager?.stop();
@@ -202,7 +214,7 @@ describe('startController against an API server', () => {
         .end();
     });
 
-  it('leads through the Lease, builds Jobs with the image flags, serves metrics and probes', async () => {
+  it('leads through the Lease, builds Jobs and spawners with the image flags, serves metrics and probes', async () => {
     const result = await runMain(
       [
         `--kubeconfig=${cluster.kubeconfigPath}`,
@@ -213,6 +225,9 @@ describe('startController against an API server', () => {
         '--version=v9',
         '--claude-code-image=registry.local/claude',
         '--claude-code-image-pull-policy=Never',
+        '--spawner-image=registry.local/spawner',
+        '--spawner-image-pull-policy=Never',
+        '--spawner-resource-limits=cpu=1,memory=256Mi',
       ],
       { stdout: () => {}, stderr: () => {}, logger: silentLogger, serviceAccountDir: '/nonexistent' },
     );
@@ -245,6 +260,28 @@ describe('startController against an API server', () => {
     const agent = agentContainer(job) as ReturnType<typeof agentContainer> & { imagePullPolicy?: string };
     expect(agent.image).toBe('registry.local/claude:v9');
     expect(agent.imagePullPolicy).toBe('Never');
+
+    cluster.api.client.create('taskspawners.kelos.dev', {
+      apiVersion: 'kelos.dev/v1alpha1',
+      kind: 'TaskSpawner',
+      metadata: { name: 'nightly', namespace: 'default' },
+      spec: {
+        when: { cron: { schedule: '0 3 * * *' } },
+        taskTemplate: { type: 'claude-code', credentials: { type: 'none' } },
+      },
+    });
+    const cronJob = await eventually(() => {
+      try {
+        return cluster.api.client.get('cronjobs.batch', 'nightly', 'default') as unknown as V1CronJob;
+      } catch {
+        return undefined;
+      }
+    });
+    expect(cronJob.spec?.jobTemplate.spec?.template.spec?.containers[0]).toMatchObject({
+      image: 'registry.local/spawner:v9',
+      imagePullPolicy: 'Never',
+      resources: { limits: { cpu: '1', memory: '256Mi' } },
+    });
 
     expect((await get(manager.healthPort, '/readyz')).status).toBe(200);
     const metrics = await get(manager.metricsPort, '/metrics');

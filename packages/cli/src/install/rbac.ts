@@ -43,7 +43,8 @@ export function controllerRules(): V1PolicyRule[] {
     // a Job's pod template is immutable.
     { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
     // The spawner workload of a TaskSpawner: a Deployment for polling sources, a CronJob for cron ones
-    // (§9), updated on drift, deleted when the source switches mode.
+    // (§9), updated on drift (a CronJob's server-side dry-run is an update too), deleted when the source
+    // switches mode or the spawner cannot run.
     {
       apiGroups: ['apps'],
       resources: ['deployments'],

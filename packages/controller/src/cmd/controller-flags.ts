@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AGENT_TYPES, type AgentType } from '@kelos/shared';
+import { parseResourceList, type ResourceList } from '../taskspawner/resources.js';
 
 /** A command line the controller cannot run with; main prints it on one line and exits 2. */
 export class UsageError extends Error {}
@@ -22,9 +23,11 @@ export interface ControllerFlags {
   version?: string;
   images: Partial<Record<AgentType, string>>;
   imagePullPolicies: Partial<Record<AgentType, string>>;
-  /** Consumed by the TaskSpawner controller (spec §9); accepted now so install manifests stay stable. */
+  /** Image of the spawner workloads the TaskSpawner controller runs (spec §9). */
   spawnerImage?: string;
   spawnerImagePullPolicy?: string;
+  /** Resources of the spawner container, from `--spawner-resource-requests/limits`. */
+  spawnerResources?: { requests?: ResourceList; limits?: ResourceList };
   githubApiBaseUrl?: string;
   help: boolean;
 }
@@ -46,6 +49,8 @@ const options = {
   'log-level': { type: 'string' },
   version: { type: 'string' },
   'github-api-base-url': { type: 'string' },
+  'spawner-resource-requests': { type: 'string' },
+  'spawner-resource-limits': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   ...Object.fromEntries(
     imageFlags.flatMap((f) => [
@@ -69,6 +74,9 @@ export const USAGE = `Usage: kelos-controller [flags]
   --<agent>-image IMAGE               agent image per type: ${AGENT_TYPES.join(', ')}
   --<agent>-image-pull-policy POLICY  ${PULL_POLICIES.join(', ')}
   --spawner-image IMAGE, --spawner-image-pull-policy POLICY
+                                      image of the TaskSpawner workloads (default ghcr.io/kelos-dev/kelos-spawner)
+  --spawner-resource-requests LIST    spawner container requests, e.g. cpu=250m,memory=512Mi
+  --spawner-resource-limits LIST      spawner container limits, same syntax
   --github-api-base-url URL           GitHub API for App tokens (GitHub Enterprise proxies, tests)
 `;
 
@@ -112,6 +120,22 @@ function httpUrl(flag: string, value: string | undefined): string | undefined {
   if (protocol !== 'http:' && protocol !== 'https:')
     throw new UsageError(`--${flag}: expected an http(s) URL`);
   return value;
+}
+
+function resourceList(flag: string, value: string | undefined): ResourceList | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseResourceList(value);
+  } catch (err) {
+    throw new UsageError(`--${flag}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function spawnerResources(values: (name: string) => string | undefined): ControllerFlags['spawnerResources'] {
+  const requests = resourceList('spawner-resource-requests', values('spawner-resource-requests'));
+  const limits = resourceList('spawner-resource-limits', values('spawner-resource-limits'));
+  if (!requests && !limits) return undefined;
+  return { ...(requests && { requests }), ...(limits && { limits }) };
 }
 
 /** Parses the controller's command line (spec §2 flags); throws UsageError on anything unknown or invalid. */
@@ -159,6 +183,7 @@ export function parseControllerFlags(argv: readonly string[]): ControllerFlags {
       PULL_POLICIES,
     ),
     githubApiBaseUrl: httpUrl('github-api-base-url', str('github-api-base-url')),
+    spawnerResources: spawnerResources(str),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(flags, { [key]: value });

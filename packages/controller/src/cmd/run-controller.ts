@@ -4,6 +4,7 @@ import { loadKubeConfig } from '../runtime/kube-client.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import { Manager, type ManagerOptions } from '../runtime/manager.js';
 import { setupTaskController } from '../task/controller.js';
+import { setupTaskSpawnerController } from '../taskspawner/controller.js';
 import type { BindAddress, ControllerFlags } from './controller-flags.js';
 
 export const LEADER_ELECTION_ID = 'kelos-controller-leader-election';
@@ -35,7 +36,8 @@ function servers(flags: ControllerFlags): Pick<ManagerOptions, 'healthPort' | 'm
 
 /**
  * Starts the kelos-controller: kubeconfig (flag, else the in-cluster service account, else the default
- * lookup), then a Manager running the Task controller, behind a Lease when leader election is on.
+ * lookup), then a Manager running the Task and TaskSpawner controllers, behind a Lease when leader
+ * election is on.
  * Resolves once the caches synced; the returned Manager stops it.
  */
 export async function startController(flags: ControllerFlags, env: RunEnvironment = {}): Promise<Manager> {
@@ -62,6 +64,15 @@ export async function startController(flags: ControllerFlags, env: RunEnvironmen
       ...(flags.version && { version: flags.version }),
     },
     ...(flags.githubApiBaseUrl && { githubApiBaseUrl: flags.githubApiBaseUrl }),
+  });
+  setupTaskSpawnerController(manager, {
+    spawner: {
+      ...(flags.spawnerImage && { image: flags.spawnerImage }),
+      ...(flags.spawnerImagePullPolicy && { imagePullPolicy: flags.spawnerImagePullPolicy }),
+      ...(flags.version && { version: flags.version }),
+      ...(flags.spawnerResources && { resources: flags.spawnerResources }),
+      ...(flags.githubApiBaseUrl && { githubApiBaseUrl: flags.githubApiBaseUrl }),
+    },
   });
   logger.info({ ...placement, workers: flags.workers }, 'starting kelos-controller');
   await manager.start();
