@@ -12,9 +12,11 @@ import {
   type StatusContext,
   suspendedStatus,
   type WorkItem,
+  workItemTemplateVars,
 } from '@kelos/shared/taskspawner';
 import { isAlreadyExists } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
+import { fetchContextSources } from './context-sources.js';
 import { rfc3339 } from './cron-source.js';
 import type { SpawnerIntegrations } from './integrations.js';
 import { spawnerMetrics } from './metrics.js';
@@ -74,15 +76,38 @@ async function discover(deps: CycleDeps, spawner: TaskSpawner, now: Date): Promi
   }
 }
 
+/** The item's `{{.Context.<name>}}` values, when the TaskTemplate has context sources. */
+async function contextOf(
+  deps: CycleDeps,
+  spawner: TaskSpawner,
+  item: WorkItem,
+): Promise<Record<string, string> | undefined> {
+  const sources = spawner.spec.taskTemplate.contextSources ?? [];
+  if (sources.length === 0) return undefined;
+  try {
+    return await fetchContextSources(sources, workItemTemplateVars(item), {
+      readSecretKey: deps.api.readSecretKey,
+      onIgnoredFailure: (source, err) =>
+        deps.log.warn(
+          { item: item.id, source, err: err.message },
+          'context source failed; using an empty value',
+        ),
+    });
+  } catch (err) {
+    throw new Error(`item ${item.id}: fetching context sources: ${messageOf(err)}`);
+  }
+}
+
 /**
  * Creates one Task. A Task of that name that already exists is fine when it is this spawner's (a lagging
  * list, a concurrent cycle); anyone else's is an error, never overwritten.
  */
 async function createTask(deps: CycleDeps, spawner: TaskSpawner, planned: PlannedItem): Promise<boolean> {
   const { item, taskName } = planned;
+  const context = await contextOf(deps, spawner, item);
   let task: ReturnType<typeof buildSpawnedTask>;
   try {
-    task = buildSpawnedTask(spawner, item);
+    task = buildSpawnedTask(spawner, item, context ? { context } : {});
   } catch (err) {
     throw new Error(`item ${item.id}: building task: ${messageOf(err)}`);
   }

@@ -29,7 +29,7 @@ function spawnerFor(
     ...(flags.kubeconfig && { kubeconfig: flags.kubeconfig }),
     ...(flags.context && { context: flags.context }),
   });
-  const api = spawnerApi(makeClients(kubeConfig).custom, { namespace: flags.namespace, name: flags.name });
+  const api = spawnerApi(makeClients(kubeConfig), { namespace: flags.namespace, name: flags.name });
   const github =
     env.github ??
     createGitHubIntegration(flags.github, { logger: log, ...(env.signal && { signal: env.signal }) });

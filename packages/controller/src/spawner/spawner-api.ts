@@ -1,7 +1,6 @@
 import type { Task, TaskSpawner, TaskSpawnerStatus } from '@kelos/shared';
 import { API_GROUP, API_VERSION, KINDS, LABELS } from '@kelos/shared/constants';
-import type { CustomObjectsApi } from '@kubernetes/client-node';
-import { isNotFound } from '../runtime/kube-client.js';
+import { isNotFound, type KubeClients } from '../runtime/kube-client.js';
 import { updateStatusWithRetry } from '../runtime/status.js';
 
 /** Which TaskSpawner a spawner process serves (its two required flags). */
@@ -31,6 +30,8 @@ export interface SpawnerApi {
   writeStatus(next: (fresh: TaskSpawner) => TaskSpawnerStatus | undefined): Promise<TaskSpawner>;
   /** Sets annotations on a Task under retry-on-conflict; undefined when the Task is gone. */
   annotateTask(name: string, annotations: Record<string, string>): Promise<Task | undefined>;
+  /** One decoded key of a Secret in the namespace (context source headers); undefined when absent. */
+  readSecretKey(secretName: string, key: string): Promise<string | undefined>;
 }
 
 const ref = (plural: string, namespace: string) => ({
@@ -40,7 +41,8 @@ const ref = (plural: string, namespace: string) => ({
   namespace,
 });
 
-export function spawnerApi(custom: CustomObjectsApi, key: SpawnerKey): SpawnerApi {
+export function spawnerApi(clients: Pick<KubeClients, 'custom' | 'core'>, key: SpawnerKey): SpawnerApi {
+  const { custom, core } = clients;
   const spawners = ref(KINDS.TaskSpawner.plural, key.namespace);
   const tasks = ref(KINDS.Task.plural, key.namespace);
   const getSpawner = async () =>
@@ -112,6 +114,16 @@ export function spawnerApi(custom: CustomObjectsApi, key: SpawnerKey): SpawnerAp
           async (task) =>
             (await custom.replaceNamespacedCustomObject({ ...tasks, name, body: task })) as Task,
         );
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+    async readSecretKey(secretName, secretKey) {
+      try {
+        const secret = await core.readNamespacedSecret({ name: secretName, namespace: key.namespace });
+        const value = secret.data?.[secretKey];
+        return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;

@@ -177,7 +177,7 @@ export class SpawnerHarness {
   }
 
   api(namespace: string, name: string): SpawnerApi {
-    return spawnerApi(makeClients(this.cluster.kc).custom, { namespace, name });
+    return spawnerApi(makeClients(this.cluster.kc), { namespace, name });
   }
 
   /** A spawner process for one TaskSpawner, as main builds it, with the given source and comments. */
