@@ -3,6 +3,8 @@ import type { KelosConfig, LoadedConfig } from './config/config.js';
 import { type GlobalOptions, globalOptions } from './globals.js';
 import type { Kube } from './kube/client.js';
 import type { KelosClient } from './kube/kelos.js';
+import type { KubeconfigContext } from './kube/kubeconfig.js';
+import type { Rest } from './kube/rest.js';
 import type { Style } from './style.js';
 import { configPath } from './util/paths.js';
 
@@ -17,6 +19,8 @@ export class CommandContext {
   readonly globals: GlobalOptions;
   private loadedConfig?: Promise<LoadedConfig>;
   private kubeClient?: Promise<Kube>;
+  private kubeconfigContext?: Promise<KubeconfigContext | undefined>;
+  private restClient?: Promise<Rest>;
   private resolvedNamespace?: Promise<string>;
 
   constructor(command: Command, globals: GlobalOptions = globalOptions(command)) {
@@ -45,6 +49,7 @@ export class CommandContext {
     return (await this.loadedConfig).config;
   }
 
+  /** All of @kubernetes/client-node's API clients: install, secrets and logs use them. */
   async kube(): Promise<Kube> {
     this.kubeClient ??= import('./kube/client.js').then(({ Kube, loadKubeConfig }) => {
       const kube = new Kube(loadKubeConfig(this.globals));
@@ -54,14 +59,42 @@ export class CommandContext {
     return this.kubeClient;
   }
 
+  /** The context of a single kubeconfig file, read without client-node; undefined for merged or in-cluster configs. */
+  private async kubeconfig(): Promise<KubeconfigContext | undefined> {
+    this.kubeconfigContext ??= import('./kube/kubeconfig.js').then(({ locateKubeconfig, readKubeconfig }) => {
+      const source = locateKubeconfig(this.globals);
+      return source.kind === 'file' ? readKubeconfig(source.path, this.globals.context) : undefined;
+    });
+    return this.kubeconfigContext;
+  }
+
+  /**
+   * JSON requests to the API server. A context with static credentials never loads client-node, whose
+   * import alone costs most of a second: that keeps `kelos get` about as fast to start as Node itself.
+   */
+  async rest(): Promise<Rest> {
+    this.restClient ??= (async () => {
+      const [{ Rest, clientNodeConnection, staticConnection }, kubeconfig] = await Promise.all([
+        import('./kube/rest.js'),
+        this.kubeconfig(),
+      ]);
+      if (kubeconfig?.access) {
+        this.debug(`kubeconfig context: ${kubeconfig.contextName}, server: ${kubeconfig.server}`);
+        return new Rest(await staticConnection(kubeconfig.access));
+      }
+      return new Rest(clientNodeConnection((await this.kube()).config));
+    })();
+    return this.restClient;
+  }
+
   /**
    * The Kelos API. The config file is loaded first, as the reference's root hook does for every
    * command but init, install and uninstall (cli spec §1.2): a broken config fails before any request.
    */
   async kelos(): Promise<KelosClient> {
     await this.config();
-    const [{ KelosClient }, kube] = await Promise.all([import('./kube/kelos.js'), this.kube()]);
-    return new KelosClient(kube);
+    const [{ KelosClient }, rest] = await Promise.all([import('./kube/kelos.js'), this.rest()]);
+    return new KelosClient(rest);
   }
 
   /**
@@ -83,9 +116,8 @@ export class CommandContext {
     }
     if (!namespace) {
       source = 'kubeconfig context';
-      const { contextNamespace } = await import('./kube/client.js');
       try {
-        namespace = contextNamespace((await this.kube()).config);
+        namespace = await this.contextNamespace();
       } catch (err) {
         if (!offline) throw err;
         this.debug(`kubeconfig unusable for the namespace (${(err as Error).message})`);
@@ -97,6 +129,13 @@ export class CommandContext {
     }
     this.debug(`namespace: ${namespace} (from ${source})`);
     return namespace;
+  }
+
+  private async contextNamespace(): Promise<string | undefined> {
+    const kubeconfig = await this.kubeconfig();
+    if (kubeconfig) return kubeconfig.namespace;
+    const { contextNamespace } = await import('./kube/client.js');
+    return contextNamespace((await this.kube()).config);
   }
 
   async style(stream: 'stdout' | 'stderr'): Promise<Style> {

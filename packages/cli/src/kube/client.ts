@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import {
   ApiextensionsV1Api,
   AppsV1Api,
@@ -10,44 +7,16 @@ import {
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
 import { CliError } from '../errors.js';
-import { expandHome } from '../util/paths.js';
+import { type KubeTarget, locateKubeconfig } from './kubeconfig.js';
 
-export interface KubeTarget {
-  kubeconfig?: string;
-  context?: string;
-}
-
-const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
-/**
- * client-node falls back to `http://localhost:8080` when it finds no kubeconfig at all, which then
- * fails with a baffling connection error; name the real problem instead.
- */
-function hasDefaultKubeconfig(): boolean {
-  const fromEnv = (process.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  if (fromEnv.length > 0) return true;
-  return existsSync(join(homedir(), '.kube', 'config')) || existsSync(IN_CLUSTER_TOKEN);
-}
-
-/** The kubeconfig with `--kubeconfig` and `--context` applied. */
+/** The kubeconfig with `--kubeconfig` and `--context` applied, as @kubernetes/client-node loads it. */
 export function loadKubeConfig(target: KubeTarget): KubeConfig {
+  const source = locateKubeconfig(target);
   const kc = new KubeConfig();
   try {
-    if (target.kubeconfig) {
-      const path = expandHome(target.kubeconfig);
-      if (!existsSync(path)) throw new CliError(`kubeconfig not found: ${path}`);
-      kc.loadFromFile(path);
-    } else {
-      if (!hasDefaultKubeconfig()) {
-        throw new CliError(
-          'no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config)',
-          'Point --kubeconfig or KUBECONFIG at the kubeconfig of the cluster to use.',
-        );
-      }
-      kc.loadFromDefault();
-    }
+    if (source.kind === 'file') kc.loadFromFile(source.path);
+    else kc.loadFromDefault();
   } catch (err) {
-    if (err instanceof CliError) throw err;
     throw new CliError(`loading kubeconfig: ${(err as Error).message.split('\n')[0]}`);
   }
   if (target.context) {

@@ -1,8 +1,30 @@
-/**
- * Recognising Kubernetes API failures without importing @kubernetes/client-node (main.ts formats
- * errors, and must stay light): client-node's ApiException carries the HTTP code and the response body,
- * which for API errors is a `Status` object as JSON text.
- */
+// Recognising Kubernetes API failures without importing @kubernetes/client-node (main.ts formats
+// errors, and must stay light): client-node's ApiException and our ApiError both carry the HTTP code and
+// the response body, which for API errors is a `Status` object as JSON text.
+
+/** An API server's answer with an HTTP error code; `body` is its text, usually a `Status` as JSON. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly body: string,
+  ) {
+    super(`HTTP ${code}`);
+    this.name = 'ApiError';
+  }
+}
+
+/** A request that got no answer (refused, TLS, DNS). */
+export class ConnectionError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`request to ${url} failed, reason: ${reason}`, options);
+    this.name = 'ConnectionError';
+  }
+}
+
 export interface ApiStatus {
   code: number;
   reason: string;
@@ -41,10 +63,11 @@ export function isAlreadyExists(err: unknown): boolean {
 }
 
 /**
- * node-fetch's FetchError for a request that never got a response (refused, TLS, DNS): its message is
- * `request to <url> failed, reason: <reason>`.
+ * A request that never got a response: our ConnectionError, or node-fetch's FetchError (requests made
+ * through @kubernetes/client-node), whose message is `request to <url> failed, reason: <reason>`.
  */
 export function connectionFailure(err: unknown): { url: string; reason: string } | undefined {
+  if (err instanceof ConnectionError) return { url: err.url, reason: err.reason };
   if (!(err instanceof Error) || err.name !== 'FetchError') return undefined;
   const match = /^request to (\S+) failed, reason: (.*)$/s.exec(err.message);
   if (!match) return undefined;

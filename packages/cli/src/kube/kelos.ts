@@ -1,7 +1,6 @@
 import type { AgentConfig, Task, TaskSpawner, Workspace } from '@kelos/shared';
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type KindName, RESOURCES } from '../resources.js';
-import type { Kube } from './client.js';
+import type { Rest } from './rest.js';
 
 export interface KelosObjects {
   Task: Task;
@@ -20,41 +19,34 @@ export interface KelosList<K extends KindName> {
   items: KelosObjects[K][];
 }
 
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-/** Typed CRUD for the four Kelos kinds, through CustomObjectsApi. */
+/** Typed CRUD for the four Kelos kinds, as JSON requests to their API paths. */
 export class KelosClient {
-  constructor(private readonly kube: Kube) {}
+  constructor(private readonly rest: Rest) {}
 
-  private ref(kind: KindName) {
-    return { group: API_GROUP, version: API_VERSION, plural: RESOURCES[kind].plural };
+  private path(kind: KindName, namespace: string | undefined, name?: string): string {
+    const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+    const object = name === undefined ? '' : `/${encodeURIComponent(name)}`;
+    return `/apis/${API_GROUP}/${API_VERSION}${scope}/${RESOURCES[kind].plural}${object}`;
   }
 
   async get<K extends KindName>(kind: K, namespace: string, name: string): Promise<KelosObjects[K]> {
-    return this.kube.custom.getNamespacedCustomObject({ ...this.ref(kind), namespace, name });
+    return this.rest.request('GET', this.path(kind, namespace, name));
   }
 
   /** Objects of one namespace, or of all namespaces when `namespace` is undefined. */
   async list<K extends KindName>(kind: K, namespace: string | undefined): Promise<KelosList<K>> {
-    return namespace === undefined
-      ? this.kube.custom.listClusterCustomObject(this.ref(kind))
-      : this.kube.custom.listNamespacedCustomObject({ ...this.ref(kind), namespace });
+    return this.rest.request('GET', this.path(kind, namespace));
   }
 
   async create<K extends KindName>(kind: K, object: KelosObjects[K]): Promise<KelosObjects[K]> {
     const namespace = object.metadata.namespace ?? 'default';
-    return this.kube.custom.createNamespacedCustomObject({ ...this.ref(kind), namespace, body: object });
+    return this.rest.request('POST', this.path(kind, namespace), { value: object });
   }
 
   /** Replaces an object read before (its resourceVersion guards against lost updates). */
   async replace<K extends KindName>(kind: K, object: KelosObjects[K]): Promise<KelosObjects[K]> {
     const { namespace = 'default', name = '' } = object.metadata;
-    return this.kube.custom.replaceNamespacedCustomObject({
-      ...this.ref(kind),
-      namespace,
-      name,
-      body: object,
-    });
+    return this.rest.request('PUT', this.path(kind, namespace, name), { value: object });
   }
 
   /** A JSON merge patch: touches only the fields it names (cli spec §8, suspend/resume). */
@@ -64,13 +56,13 @@ export class KelosClient {
     name: string,
     patch: object,
   ): Promise<KelosObjects[K]> {
-    return this.kube.custom.patchNamespacedCustomObject(
-      { ...this.ref(kind), namespace, name, body: patch },
-      mergePatch,
-    );
+    return this.rest.request('PATCH', this.path(kind, namespace, name), {
+      value: patch,
+      contentType: 'application/merge-patch+json',
+    });
   }
 
   async delete(kind: KindName, namespace: string, name: string): Promise<void> {
-    await this.kube.custom.deleteNamespacedCustomObject({ ...this.ref(kind), namespace, name });
+    await this.rest.request('DELETE', this.path(kind, namespace, name));
   }
 }
