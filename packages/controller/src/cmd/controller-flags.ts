@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AGENT_TYPES, type AgentType } from '@kelos/shared';
+import { AGENT_TYPES, type AgentType } from '@kelos/shared/constants';
 import { parseResourceList, type ResourceList } from '../taskspawner/resources.js';
 
 /** A command line the controller cannot run with; main prints it on one line and exits 2. */

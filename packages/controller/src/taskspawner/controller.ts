@@ -1,4 +1,4 @@
-import { LABELS } from '@kelos/shared';
+import { LABELS } from '@kelos/shared/constants';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { KubeEventRecorder } from '../events/recorder.js';
 import type { Controller } from '../runtime/controller.js';

@@ -1,4 +1,4 @@
-import { withDefaultTag } from '@kelos/shared';
+import { withDefaultTag } from '@kelos/shared/images';
 import type { ResourceList } from './resources.js';
 
 /** The spawner image's repository; its entrypoint is the `kelos-spawner` binary. */

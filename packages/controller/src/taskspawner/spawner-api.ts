@@ -1,11 +1,5 @@
-import {
-  API_GROUP,
-  API_VERSION,
-  FINALIZERS,
-  KINDS,
-  type TaskSpawner,
-  type TaskSpawnerStatus,
-} from '@kelos/shared';
+import type { TaskSpawner, TaskSpawnerStatus } from '@kelos/shared';
+import { API_GROUP, API_VERSION, FINALIZERS, KINDS } from '@kelos/shared/constants';
 import { updateStatusWithRetry } from '../runtime/status.js';
 import { spawnerName, spawnerNamespace, type TaskSpawnerDeps } from './context.js';
 import { applyWorkloadStatus, type WorkloadStatus } from './status.js';

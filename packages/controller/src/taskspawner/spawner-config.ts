@@ -1,4 +1,5 @@
-import { ENV, type TaskSpawner } from '@kelos/shared';
+import type { TaskSpawner } from '@kelos/shared';
+import { ENV } from '@kelos/shared/constants';
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { githubApiBaseUrl } from '../github/api-base-url.js';
 import type { GitHubRepo } from '../job/git-url.js';

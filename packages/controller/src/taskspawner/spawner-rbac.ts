@@ -1,4 +1,4 @@
-import { LABEL_VALUES, LABELS } from '@kelos/shared';
+import { LABEL_VALUES, LABELS } from '@kelos/shared/constants';
 import type { V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
 import { isAlreadyExists, isNotFound } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';

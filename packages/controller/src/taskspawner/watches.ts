@@ -1,4 +1,5 @@
-import { LABELS, type Task, type TaskSpawner, type Workspace } from '@kelos/shared';
+import type { Task, TaskSpawner, Workspace } from '@kelos/shared';
+import { LABELS } from '@kelos/shared/constants';
 import { keyOf } from '../runtime/controller.js';
 import type { Informer } from '../runtime/informer.js';
 import type { CachedSecret } from './context.js';

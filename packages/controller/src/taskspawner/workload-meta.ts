@@ -1,4 +1,5 @@
-import { API_GROUP, API_GROUP_VERSION, KINDS, LABEL_VALUES, LABELS, type TaskSpawner } from '@kelos/shared';
+import type { TaskSpawner } from '@kelos/shared';
+import { API_GROUP, API_GROUP_VERSION, KINDS, LABEL_VALUES, LABELS } from '@kelos/shared/constants';
 import type { V1Container, V1OwnerReference } from '@kubernetes/client-node';
 import { SPAWNER_CONTAINER, SPAWNER_METRICS_PORT, type SpawnerOptions, spawnerImage } from './options.js';
 import type { SpawnerConfig } from './spawner-config.js';

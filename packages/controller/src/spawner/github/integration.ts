@@ -1,4 +1,5 @@
-import { spawnerSourceKind, type TaskSpawner, type WorkItemSource } from '@kelos/shared';
+import type { TaskSpawner } from '@kelos/shared';
+import { spawnerSourceKind, type WorkItemSource } from '@kelos/shared/taskspawner';
 import type { Logger } from 'pino';
 import type { GitHubIntegration } from '../integrations.js';
 import type { IssueComments } from '../issue-comments.js';
