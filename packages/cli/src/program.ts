@@ -2,6 +2,7 @@ import { Command, type CommanderError } from 'commander';
 import { completionCommand } from './commands/completion.js';
 import { createCommand } from './commands/create.js';
 import { deleteCommand } from './commands/delete.js';
+import { devCommand } from './commands/dev.js';
 import { getCommand } from './commands/get.js';
 import { initCommand } from './commands/init.js';
 import { installCommand } from './commands/install.js';
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
     logsCommand(),
     suspendCommand(),
     resumeCommand(),
+    devCommand(),
     completionCommand(),
     versionCommand(),
   ];

@@ -1,0 +1,61 @@
+import { dirname, join } from 'node:path';
+import type { ImageConfig } from '@kelos/devcluster';
+import { AGENT_TYPE_INFO, AGENT_TYPES, GIT_IMAGE, SKILLS_INSTALL_IMAGE } from '@kelos/shared/constants';
+import { DEFAULT_CONTROLLER_IMAGE, DEFAULT_SPAWNER_IMAGE } from '../install/images.js';
+
+/** The image every Task of the dev cluster can name with `spec.image` to run the fake agent. */
+export const FAKE_AGENT_IMAGE = 'ghcr.io/kelos-dev/fake';
+
+export interface ImageMapInput {
+  /** Root of the kelos checkout the CLI runs from. */
+  checkout: string;
+  /** The Node binary that runs the controller and the spawner (the one running `kelos dev up`). */
+  node: string;
+  /** An empty directory: an image that adds nothing to the host's tree. */
+  emptyRoot: string;
+}
+
+/** Drops the tag: the dev cluster's image map matches a repository name with any tag or digest. */
+function repository(image: string): string {
+  return image.replace(/:[^/:]*$/, '');
+}
+
+/**
+ * The dev cluster's image map (docs/devcluster.md) for `kelos dev`: the controller and the spawner run
+ * from this checkout's build with the host's Node, git-clone and skills-install use the host's git and
+ * npx, and every agent image, bundled names included, runs the fake agent of agents/fake. The process
+ * runtime has no container images: a real agent CLI would have to be installed on the host.
+ */
+export function devImageMap(input: ImageMapInput): { images: Record<string, ImageConfig> } {
+  const { checkout, node, emptyRoot } = input;
+  // Each container has a private /tmp, which would hide a checkout (or a Node) that lives under it.
+  const hostPaths = [checkout];
+  if (dirname(node).startsWith('/tmp/')) hostPaths.push(dirname(node));
+  const controllerDist = join(checkout, 'packages/controller/dist');
+  // Pods share the host's network namespace: the controller's default :8080 and :8081 would collide with
+  // whatever else listens there, and the dev cluster runs no probes that need them.
+  const noServers = ['--metrics-bind-address=0', '--health-probe-bind-address=0'];
+  const fake: ImageConfig = {
+    root: join(checkout, 'agents/fake/rootfs'),
+    env: { KELOS_CAPTURE_JS: join(controllerDist, 'capture/main.js') },
+    workingDir: '/workspace',
+    hostPaths,
+  };
+  const images: Record<string, ImageConfig> = {
+    [DEFAULT_CONTROLLER_IMAGE]: {
+      root: emptyRoot,
+      command: [node, join(controllerDist, 'main.js'), ...noServers],
+      hostPaths,
+    },
+    [DEFAULT_SPAWNER_IMAGE]: {
+      root: emptyRoot,
+      command: [node, join(controllerDist, 'spawner/main.js')],
+      hostPaths,
+    },
+    [repository(GIT_IMAGE)]: { root: emptyRoot, command: ['git'] },
+    [repository(SKILLS_INSTALL_IMAGE)]: { root: emptyRoot, command: ['node'] },
+    [FAKE_AGENT_IMAGE]: fake,
+  };
+  for (const type of AGENT_TYPES) images[AGENT_TYPE_INFO[type].defaultImage] = fake;
+  return { images };
+}

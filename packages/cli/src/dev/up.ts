@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { out } from '../context.js';
+import { CliError } from '../errors.js';
+import { devImageMap, FAKE_AGENT_IMAGE } from './image-map.js';
+import {
+  type DevPaths,
+  type DevState,
+  devclusterBin,
+  isAlive,
+  locateCheckout,
+  runningCluster,
+  writeState,
+} from './state.js';
+
+export interface DevUpOptions {
+  /** `--data-dir` as given, repeated in the `kelos dev down` the usage shows. */
+  dataDirFlag?: string;
+  port: number;
+  reset: boolean;
+  waitMs: number;
+}
+
+/** How to use a running dev cluster: printed by every `kelos dev up`, the first and the repeated ones. */
+function printUsage(paths: DevPaths, state: DevState, dataDirFlag: string | undefined): void {
+  out(`Kubeconfig: ${state.kubeconfig}`);
+  out('');
+  out('Every agent image runs the fake agent of agents/fake here (no model, no credentials, real git):');
+  out('the dev cluster runs pods as processes on this machine, without container images. Use a real');
+  out('cluster for real agents. To use this one:');
+  out('');
+  out(`  export KUBECONFIG=${state.kubeconfig}`);
+  out("  kelos install                    # the controller runs from this checkout's build");
+  out('  kelos run -p "Say hello" --credential-type none -w');
+  out(`  kelos dev down${dataDirFlag ? ` --data-dir ${paths.dir}` : ''}`);
+  out('');
+  out(`A Task can also name the fake image itself: --image ${FAKE_AGENT_IMAGE}. Log: ${paths.log}`);
+}
+
+/** The URL of the `ready <url>` line the dev cluster prints once it serves. */
+function readyUrl(log: string): string | undefined {
+  return /^ready (\S+)$/m.exec(log)?.[1];
+}
+
+function logTail(path: string, lines = 5): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Starts the dev cluster as a background process (its own session, so it outlives this command and a
+ * closed terminal), waits until it serves, and records its pid for `kelos dev down`.
+ */
+export async function devUp(paths: DevPaths, options: DevUpOptions): Promise<void> {
+  const running = runningCluster(paths);
+  if (running) {
+    out(`Dev cluster already running at ${running.url} (pid ${running.pid})`);
+    printUsage(paths, running, options.dataDirFlag);
+    return;
+  }
+  const checkout = locateCheckout();
+  const bin = devclusterBin();
+  if (options.reset) rmSync(paths.clusterData, { recursive: true, force: true });
+  mkdirSync(paths.emptyRoot, { recursive: true, mode: 0o700 });
+  // Written at every start, so a moved checkout or another Node is picked up.
+  const imageMap = devImageMap({ checkout, node: process.execPath, emptyRoot: paths.emptyRoot });
+  writeFileSync(paths.imageMap, `${JSON.stringify(imageMap, null, 2)}\n`);
+
+  const log = openSync(paths.log, 'w');
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      '--port',
+      String(options.port),
+      '--data-dir',
+      paths.clusterData,
+      '--kubeconfig',
+      paths.kubeconfig,
+      '--image-map',
+      paths.imageMap,
+    ],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  let exitCode: number | null | undefined;
+  child.on('exit', (code, signal) => {
+    exitCode = code ?? (signal ? 128 : 1);
+  });
+  const deadline = Date.now() + options.waitMs;
+  let url: string | undefined;
+  while (!url) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    url = readyUrl(readFileSync(paths.log, 'utf8'));
+    if (url) break;
+    if (exitCode !== undefined) {
+      throw new CliError(
+        `the dev cluster exited with code ${exitCode} before serving:\n${logTail(paths.log)}`,
+        `Its log is ${paths.log}.`,
+      );
+    }
+    if (Date.now() > deadline) {
+      if (child.pid && isAlive(child.pid)) process.kill(child.pid, 'SIGKILL');
+      throw new CliError(
+        `the dev cluster did not serve within ${options.waitMs / 1000} s:\n${logTail(paths.log)}`,
+        `Its log is ${paths.log}; raise --wait-timeout on a slow machine.`,
+      );
+    }
+  }
+  child.unref();
+  const state: DevState = {
+    pid: child.pid as number,
+    url,
+    kubeconfig: paths.kubeconfig,
+    startedAt: new Date().toISOString(),
+  };
+  writeState(paths, state);
+  out(`Dev cluster running at ${url} (pid ${state.pid}), data in ${paths.dir}`);
+  printUsage(paths, state, options.dataDirFlag);
+}

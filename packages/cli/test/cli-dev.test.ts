@@ -1,0 +1,163 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devImageMap } from '../src/dev/image-map.js';
+import { type CliResult, Sandbox, spawnAsync } from './cli-harness.js';
+
+const CHECKOUT = join(import.meta.dirname, '../../..');
+
+describe('the dev image map', () => {
+  const { images } = devImageMap({ checkout: '/src/kelos', node: '/usr/bin/node', emptyRoot: '/d/empty' });
+
+  it('runs the controller and the spawner from the checkout, without servers on host ports', () => {
+    expect(images['ghcr.io/kelos-dev/kelos-controller']).toEqual({
+      root: '/d/empty',
+      command: [
+        '/usr/bin/node',
+        '/src/kelos/packages/controller/dist/main.js',
+        '--metrics-bind-address=0',
+        '--health-probe-bind-address=0',
+      ],
+      hostPaths: ['/src/kelos'],
+    });
+    expect(images['ghcr.io/kelos-dev/kelos-spawner']?.command).toEqual([
+      '/usr/bin/node',
+      '/src/kelos/packages/controller/dist/spawner/main.js',
+    ]);
+  });
+
+  it('runs the fake agent for every bundled agent image and for the fake image', () => {
+    const fake = {
+      root: '/src/kelos/agents/fake/rootfs',
+      env: { KELOS_CAPTURE_JS: '/src/kelos/packages/controller/dist/capture/main.js' },
+      workingDir: '/workspace',
+      hostPaths: ['/src/kelos'],
+    };
+    for (const type of ['claude-code', 'codex', 'gemini', 'opencode', 'cursor', 'fake']) {
+      expect(images[`ghcr.io/kelos-dev/${type}`], type).toEqual(fake);
+    }
+    // The init containers' images use the host's git and node.
+    expect(images['alpine/git']).toEqual({ root: '/d/empty', command: ['git'] });
+    expect(images.node).toEqual({ root: '/d/empty', command: ['node'] });
+  });
+
+  it('shows a Node that lives under /tmp inside the sandboxes', () => {
+    const map = devImageMap({ checkout: '/tmp/k', node: '/tmp/node-v20/bin/node', emptyRoot: '/e' });
+    expect(map.images['ghcr.io/kelos-dev/kelos-controller']?.hostPaths).toEqual([
+      '/tmp/k',
+      '/tmp/node-v20/bin',
+    ]);
+  });
+});
+
+describe('kelos dev up and down', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  const dev = (...args: string[]) => sandbox.run(['dev', ...args, '--data-dir', dir]);
+  const kubeconfig = () => join(dir, 'kubeconfig');
+  const state = () =>
+    JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { pid: number; url: string };
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const kubectl = (...args: string[]): Promise<CliResult> =>
+    spawnAsync('kubectl', ['--kubeconfig', kubeconfig(), ...args], { env: sandbox.env() });
+
+  beforeAll(() => {
+    sandbox = new Sandbox();
+    dir = sandbox.path('dev');
+  });
+
+  afterAll(async () => {
+    // Whatever a failed test left running.
+    if (existsSync(join(dir, 'state.json'))) await dev('down', '--timeout', '5s');
+    sandbox.remove();
+  });
+
+  it('starts the cluster in the background, writes its kubeconfig and says how to use it', async () => {
+    const r = await dev('up');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { pid, url } = state();
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(alive(pid)).toBe(true);
+    expect(r.stdout).toContain(`Dev cluster running at ${url} (pid ${pid}), data in ${dir}`);
+    expect(r.stdout).toContain(`export KUBECONFIG=${kubeconfig()}`);
+    expect(r.stdout).toContain('kelos install');
+    expect(r.stdout).toContain('Every agent image runs the fake agent');
+    expect(r.stdout).toContain(`kelos dev down --data-dir ${dir}`);
+    const images = JSON.parse(readFileSync(join(dir, 'images.json'), 'utf8'));
+    expect(images.images['ghcr.io/kelos-dev/kelos-controller'].command[1]).toBe(
+      join(CHECKOUT, 'packages/controller/dist/main.js'),
+    );
+  });
+
+  it('a second up finds it running, and leaves it alone', async () => {
+    const before = state();
+    const r = await dev('up');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Dev cluster already running at ${before.url} (pid ${before.pid})`);
+    expect(state()).toEqual(before);
+  });
+
+  it('serves kubectl and kelos through the kubeconfig it wrote', async () => {
+    const nodes = await kubectl('get', 'nodes', '-o', 'name');
+    expect(nodes).toMatchObject({ code: 0, stdout: 'node/kelos-dev\n' });
+    const env = { KUBECONFIG: kubeconfig() };
+    const install = await sandbox.run(['install', '--no-wait'], { env });
+    expect(install.code, install.stderr).toBe(0);
+    const created = await sandbox.run(['run', '-p', 'x', '--credential-type', 'none', '--name', 'kept'], {
+      env,
+    });
+    expect(created).toMatchObject({ code: 0, stdout: 'task/kept created\n' });
+    const tasks = await sandbox.run(['get', 'tasks', '-o', 'name'], { env });
+    expect(tasks).toMatchObject({ code: 0, stdout: 'task/kept\n' });
+  });
+
+  it('down stops it and every process; a second down says it is not running', async () => {
+    const { pid } = state();
+    const r = await dev('down');
+    expect(r).toMatchObject({ code: 0, stdout: `Dev cluster stopped (pid ${pid})\n` });
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    expect(await dev('down')).toMatchObject({ code: 0, stdout: 'Dev cluster is not running\n' });
+  });
+
+  it('up again keeps the objects; --reset starts empty; a dead cluster’s state is cleaned up', async () => {
+    const env = { KUBECONFIG: kubeconfig() };
+    expect((await dev('up')).code).toBe(0);
+    expect(await sandbox.run(['get', 'tasks', '-o', 'name'], { env })).toMatchObject({
+      stdout: 'task/kept\n',
+    });
+    expect((await dev('down')).code).toBe(0);
+
+    // A state file whose process is gone (a crash, a reboot) does not block the next up.
+    writeFileSync(
+      join(dir, 'state.json'),
+      JSON.stringify({ pid: 2 ** 22 + 1, url: 'https://x', kubeconfig: '' }),
+    );
+    const reset = await dev('up', '--reset');
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain('Dev cluster running at');
+    const crds = await kubectl('get', 'crd', '-o', 'name');
+    expect(crds).toMatchObject({ code: 0, stdout: '' });
+    const purged = await dev('down', '--purge');
+    expect(purged.code).toBe(0);
+    expect(purged.stdout).toContain(`Removed ${dir}`);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('reports a wrong port and a missing subcommand as usage errors', async () => {
+    const bad = await dev('up', '--port', 'http');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Error: invalid port "http": must be 0 (any free port) to 65535');
+    const none = await sandbox.run(['dev']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Error: must specify up or down');
+  });
+});
