@@ -120,16 +120,22 @@ class LogSession {
     for (let first = true; ; first = false) {
       if (!first) await this.refreshTask();
       const phase = phaseOf(this.task);
-      if (announced && phase !== lastPhase) note(`task/${this.name} ${phase || 'Pending'}`);
+      // A terminal phase is the summary's last line; saying it here too would repeat it.
+      if (announced && phase !== lastPhase && !TERMINAL.has(phase)) {
+        note(`task/${this.name} ${phase || 'Pending'}`);
+      }
       lastPhase = phase;
       const pod = await this.findPod();
+      // The run just read ended well: the Task is about to succeed, no other pod is coming.
+      let doneSucceeded = false;
       if (pod) {
         const container = containerName(pod, this.task);
         const started = hasStarted(pod, container);
         const key = runKey(pod, container);
-        const finished = containerStatus(pod, container)?.state?.terminated !== undefined;
-        const again = key === done && !finished && !isTerminal(this.task);
+        const terminated = containerStatus(pod, container)?.state?.terminated;
+        const again = key === done && !terminated && !isTerminal(this.task);
         if (started && (key !== done || again)) return { pod, container };
+        doneSucceeded = key === done && terminated?.exitCode === 0;
       }
       if (isTerminal(this.task)) {
         if (done !== undefined) return undefined;
@@ -141,7 +147,7 @@ class LogSession {
         throw new CliError(`task "${this.name}" has no live pod (task phase: ${phase})`);
       }
       if (done !== undefined && !this.follow) return undefined;
-      if (!announced) {
+      if (!announced && !doneSucceeded) {
         note(
           done === undefined
             ? `Waiting for task "${this.name}" to start...`
