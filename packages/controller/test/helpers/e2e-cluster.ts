@@ -14,6 +14,7 @@ import { type GitServer, startGitServer } from './e2e-git.js';
 
 export const CHECKOUT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CONTROLLER_MAIN = join(CHECKOUT, 'packages/controller/dist/main.js');
+export const SPAWNER_MAIN = join(CHECKOUT, 'packages/controller/dist/spawner/main.js');
 export const TASKS = 'tasks.kelos.dev';
 export const JOBS = 'jobs.batch';
 export const WORKSPACES = 'workspaces.kelos.dev';
@@ -27,7 +28,8 @@ export interface JobObject extends KObject {
 
 /**
  * The dev cluster's image map for the e2e tests: the fake agent under its own name and the bundled
- * claude-code name (agents/fake/README.md), and the git-clone image as the host's git.
+ * claude-code name (agents/fake/README.md), the git-clone image as the host's git, and the spawner
+ * image as the built kelos-spawner on the host's node.
  */
 function writeImageMap(dir: string): string {
   const fake = {
@@ -49,6 +51,14 @@ function writeImageMap(dir: string): string {
     'ghcr.io/kelos-dev/claude-code': fake,
     // alpine/git's ENTRYPOINT is git; the init scripts that override it are POSIX sh, which the host has.
     'alpine/git:v2.47.2': { root: empty, command: ['git'] },
+    // The image's ENTRYPOINT is kelos-spawner; the Deployment or CronJob adds its flags as args. Pods
+    // share the host's network, so metrics stay off: two spawners (or a replacement pod starting
+    // while its predecessor stops) would both bind :8080.
+    'ghcr.io/kelos-dev/kelos-spawner': {
+      root: empty,
+      command: [process.execPath, SPAWNER_MAIN, '--metrics-bind-address=0'],
+      hostPaths: [CHECKOUT],
+    },
   };
   const path = join(dir, 'images.yaml');
   // JSON is YAML: no YAML library is a dependency of this package.

@@ -26,7 +26,11 @@ export function git(cwd: string, ...args: string[]): string {
 export interface GitServer {
   /** `http://127.0.0.1:PORT`: pods share the host's network, so they reach it as the tests do. */
   readonly baseUrl: string;
-  /** Creates `<name>.git` (bare) with one commit on `main` adding README.md; returns its clone URL. */
+  /**
+   * Creates `<name>.git` (bare) with one commit on `main` adding README.md; returns its clone URL. A name
+   * like `acme/widgets` gives a GitHub-shaped URL (`<baseUrl>/acme/widgets.git`) that Kelos reads as
+   * owner and repository.
+   */
   createRepo(name: string): string;
   /** Path of a bare repository on the host, for assertions with `git`. */
   repoPath(name: string): string;
@@ -116,7 +120,7 @@ export async function startGitServer(parent: string): Promise<GitServer> {
     repoPath,
     createRepo(name) {
       const seed = join(root, `${name}.seed`);
-      mkdirSync(seed);
+      mkdirSync(seed, { recursive: true });
       git(seed, 'init', '-q', '-b', 'main');
       writeFileSync(join(seed, 'README.md'), `# ${name}\n`);
       git(seed, 'add', 'README.md');
