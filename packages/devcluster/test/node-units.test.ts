@@ -7,6 +7,7 @@ import {
   computePodStatus,
   expandVars,
   getPhase,
+  HOST_VIEW,
   ImageMap,
   matchImage,
   type PodSpec,
@@ -153,10 +154,12 @@ describe('rootfs plan', () => {
     const text = args.join(' ');
     expect(text).toContain(`--symlink usr/bin /bin`);
     expect(text).toContain(`--ro-bind-try ${host}/etc /etc`);
-    expect(text).toContain(`--dir /usr --dir /usr/bin --ro-bind-try ${host}/usr/bin/sh /usr/bin/sh`);
+    // A composed dir's files are symlinks into the one read-only view of the host's /usr.
+    expect(text).toContain(`--ro-bind ${host}/usr ${HOST_VIEW}/usr`);
+    expect(text).toContain(`--dir /usr --dir /usr/bin --symlink ${HOST_VIEW}/usr/bin/sh /usr/bin/sh`);
     expect(text).toContain(`--ro-bind-try ${host}/usr/lib /usr/lib`);
     expect(text).toContain(
-      `--dir /usr/local --dir /usr/local/bin --ro-bind-try ${host}/usr/local/bin/existing /usr/local/bin/existing --ro-bind ${image}/usr/local/bin/agent /usr/local/bin/agent`,
+      `--dir /usr/local --dir /usr/local/bin --symlink ${HOST_VIEW}/usr/local/bin/existing /usr/local/bin/existing --ro-bind ${image}/usr/local/bin/agent /usr/local/bin/agent`,
     );
     // bin/ in the image merges into /usr/bin through the host's /bin -> usr/bin symlink.
     expect(text).toContain(`--ro-bind ${image}/bin/extra /usr/bin/extra`);
@@ -168,9 +171,23 @@ describe('rootfs plan', () => {
   it('composes the deepest existing host dir of a path that must be created', () => {
     const { host, image } = fakeHost();
     const text = planRootfs(image, ['/etc/kelos/conf', '/var/run/secrets/x', '/workspace'], host).join(' ');
-    expect(text).toContain(`--dir /etc --ro-bind-try ${host}/etc/hosts /etc/hosts`);
+    expect(text).toContain(`--dir /etc --symlink ${HOST_VIEW}/etc/hosts /etc/hosts`);
+    expect(text).toContain(`--ro-bind ${host}/etc ${HOST_VIEW}/etc`);
     expect(text).toContain('--dir /run');
     expect(text).not.toContain(`--ro-bind-try ${host}/etc /etc`);
+  });
+
+  it('mounts a few binds however many files the directories it adds to hold', () => {
+    const { host, image } = fakeHost();
+    // A host /usr/bin as full as a real one, and an image that adds one file to it (as agents/fake adds
+    // /usr/bin/tini): binding each host file made pod start take a minute under load.
+    for (let i = 0; i < 1000; i++) writeFileSync(join(host, 'usr/bin', `tool-${i}`), '');
+    writeTree(image, { 'usr/bin/tini': '' });
+    const args = planRootfs(image, ['/etc/kelos/conf', '/workspace'], host);
+    const mounts = args.filter((a) => a === '--ro-bind' || a === '--ro-bind-try' || a === '--bind');
+    expect(mounts.length).toBeLessThan(20);
+    expect(pairs(args)).toContain(`--ro-bind ${image}/usr/bin/tini`);
+    expect(args.filter((a) => a.startsWith(`${HOST_VIEW}/usr/bin/tool-`))).toHaveLength(1000);
   });
 
   it('builds the full bwrap command line with volumes, workingDir and the command last', () => {

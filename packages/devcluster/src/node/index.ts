@@ -45,7 +45,7 @@ export type { PodStatusInput } from './pod-status.js';
 export { computePodStatus, getPhase, isSidecar } from './pod-status.js';
 export type { PodEvent } from './pod-worker.js';
 export { exitCodeOf, isAlive, processTree, terminateProcessTree } from './process-tree.js';
-export { planRootfs } from './rootfs-plan.js';
+export { HOST_VIEW, planRootfs } from './rootfs-plan.js';
 export type { SandboxSpec } from './sandbox.js';
 export { BWRAP_MISSING_MESSAGE, bwrapArgs, findBwrap, spawnSandbox } from './sandbox.js';
 export { rfc3339 } from './time.js';

@@ -4,6 +4,9 @@ import { join, posix } from 'node:path';
 /** Top-level host entries the sandbox provides itself (`--proc`, `--dev`, `--tmpfs`). */
 const OWN_TOP_LEVEL = new Set(['proc', 'dev', 'tmp']);
 
+/** Where the host's top-level directories that hold composed directories are seen in full, read-only. */
+export const HOST_VIEW = '/.kelos-host';
+
 /**
  * bwrap arguments that build the container's root on bwrap's tmpfs: the host tree read-only,
  * with the image root's entries laid over it, and room to create `mustCreate` paths (volume mount
@@ -11,9 +14,14 @@ const OWN_TOP_LEVEL = new Set(['proc', 'dev', 'tmp']);
  *
  * `--ro-bind / /` would be simpler but then nothing new can be created under it (`Can't mkdir
  * /workspace: Read-only file system`). So a directory that needs new entries — one the image adds
- * to (e.g. `usr/local/bin`), or the parent of a missing mount point — is "composed": made on the
- * tmpfs with each host child bound into it one by one, recursively down to where the
- * new entries go. Everything else is a single read-only bind of the host entry.
+ * to (e.g. `usr/bin`), or the parent of a missing mount point — is "composed": made on the tmpfs,
+ * recursively down to where the new entries go. Its host subdirectories are bound into it, but its
+ * files become symlinks into HOST_VIEW, one read-only bind of the host's top-level directory
+ * (`/usr`): a symlink costs bwrap nothing, while a bind per file made `/usr/bin` (a thousand files)
+ * a thousand mounts, and mounts serialise on the kernel's mount lock, so pods started slowly under
+ * load. HOST_VIEW mirrors the host layout, so a program that resolves its own path (Python finding
+ * its lib/ beside bin/) still finds its siblings. Everything else is a single read-only bind of the
+ * host entry.
  */
 export function planRootfs(imageRoot: string, mustCreate: readonly string[], hostRoot = '/'): string[] {
   const composed = new Set<string>(['/']);
@@ -57,6 +65,8 @@ export function planRootfs(imageRoot: string, mustCreate: readonly string[], hos
   }
 
   const args: string[] = [];
+  const viewed = new Set([...composed].filter((d) => d !== '/').map((d) => d.split('/')[1] ?? ''));
+  for (const top of sortedNames(viewed)) args.push('--ro-bind', host(top), posix.join(HOST_VIEW, top));
   const emit = (dir: string) => {
     if (dir !== '/') args.push('--dir', dir);
     for (const entry of readdirSafe(host(dir))) {
@@ -65,7 +75,8 @@ export function planRootfs(imageRoot: string, mustCreate: readonly string[], hos
       if (composed.has(path)) emit(path);
       else if (overlays.has(path)) continue;
       else if (entry.isSymbolicLink()) args.push('--symlink', readlinkSync(host(path)), path);
-      else args.push('--ro-bind-try', host(path), path);
+      else if (dir === '/' || entry.isDirectory()) args.push('--ro-bind-try', host(path), path);
+      else args.push('--symlink', posix.join(HOST_VIEW, path), path);
     }
     for (const [path, src] of overlays) {
       if (posix.dirname(path) !== dir) continue;
@@ -120,6 +131,10 @@ function existsOnHost(path: string): boolean {
 /** Sorted so the same trees always give the same command line. */
 function sorted(entries: Dirent[]): Dirent[] {
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function sortedNames(names: Iterable<string>): string[] {
+  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function readdirSafe(dir: string): Dirent[] {
