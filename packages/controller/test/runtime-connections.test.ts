@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateServingCerts } from '@kelos/devcluster';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../src/runtime/kube-client.js';
+import { reuseConnections } from '../src/runtime/reuse-connections.js';
 
 // A bare HTTPS server that answers every request with an empty NamespaceList and counts the TLS
 // connections clients open to it.
@@ -58,5 +59,26 @@ describe('loadKubeConfig', () => {
     connections = 0;
     for (let i = 0; i < 10; i++) await core.listNamespace();
     expect(connections).toBe(1);
+  });
+
+  it('gives requests with the same settings one agent, and changed settings (a rotated CA) another', () => {
+    const made: object[] = [];
+    const kc = {
+      createAgent: (_cluster: unknown, options: Record<string, unknown>) => {
+        const agent = { options };
+        made.push(agent);
+        return agent;
+      },
+    };
+    reuseConnections(kc as unknown as KubeConfig);
+    const cluster = { server: 'https://a' };
+    // client-node decodes the CA afresh for every request: equal bytes, new buffers.
+    const first = kc.createAgent(cluster, { ca: Buffer.from('ca-1'), rejectUnauthorized: true });
+    expect(kc.createAgent(cluster, { ca: Buffer.from('ca-1'), rejectUnauthorized: true })).toBe(first);
+    const rotated = kc.createAgent(cluster, { ca: Buffer.from('ca-2'), rejectUnauthorized: true });
+    expect(rotated).not.toBe(first);
+    expect(kc.createAgent(cluster, { ca: Buffer.from('ca-1'), rejectUnauthorized: true })).toBe(first);
+    expect(kc.createAgent({ server: 'https://b' }, { ca: Buffer.from('ca-1') })).not.toBe(first);
+    expect(made).toHaveLength(3);
   });
 });
