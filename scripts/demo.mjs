@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const checkout = fileURLToPath(new URL('..', import.meta.url));
-const kelosMain = join(checkout, 'packages/cli/dist/main.js');
+// The `kelos` bin of packages/cli.
+const kelosMain = join(checkout, 'packages/cli/dist/bundle/kelos.js');
 const work = mkdtempSync(join(tmpdir(), 'kelos-demo-'));
 const devDir = join(work, 'dev');
 const kubeconfig = join(devDir, 'kubeconfig');

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertBuilt, Sandbox } from './cli-harness.js';
+import { assertBundled, Sandbox } from './cli-harness.js';
 
 const DEMO = fileURLToPath(new URL('../../../scripts/demo.mjs', import.meta.url));
 
@@ -18,7 +18,7 @@ afterAll(() => sandbox.remove());
 
 /** The demo as `pnpm demo` runs it after building, in its own process group as a terminal would. */
 function startDemo(): DemoRun {
-  assertBuilt();
+  assertBundled();
   const child = spawn(process.execPath, [DEMO], {
     detached: true,
     env: sandbox.env({ NO_COLOR: '1' }),

@@ -1,17 +1,40 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiServer, startApiServer } from '@kelos/devcluster';
 import { buildCrd, KIND_ORDER } from '@kelos/shared';
 
 /** The built CLI: the tests run it exactly as users do, as a separate process. */
 export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** The `kelos` bin: MAIN bundled by scripts/bundle.mjs. */
+export const BUNDLE = fileURLToPath(new URL('../dist/bundle/kelos.js', import.meta.url));
 
 export function assertBuilt(): void {
   if (!existsSync(MAIN)) {
     throw new Error(`${MAIN} does not exist: build the CLI first (tsc -b packages/cli, or pnpm test)`);
+  }
+}
+
+/** The newest compiled module of dist/, the bundle aside. */
+function newestCompiled(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && path !== dirname(BUNDLE)) newest = Math.max(newest, newestCompiled(path));
+    else if (entry.name.endsWith('.js')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The bundle, no older than the compiled code it bundles: else its tests would test stale code. */
+export function assertBundled(): void {
+  assertBuilt();
+  if (!existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < newestCompiled(dirname(MAIN))) {
+    throw new Error(
+      `${BUNDLE} is missing or older than the compiled CLI: run node packages/cli/scripts/bundle.mjs (pnpm build does)`,
+    );
   }
 }
 

@@ -145,16 +145,18 @@ async function run(options: RunOptions, command: Command): Promise<void> {
 
   const namespace = task.metadata.namespace as string;
   const name = task.metadata.name as string;
-  const [kube, kelos] = await Promise.all([ctx.kube(), ctx.kelos()]);
+  const kelos = await ctx.kelos();
   const yes = options.yes === true;
+  // Secrets go through client-node, loaded only when there is one to write.
   if (credentials.secret && credentials.secretData) {
     const { ensureSecret } = await import('../kube/secrets.js');
+    const kube = await ctx.kube();
     const result = await ensureSecret(kube, namespace, credentials.secret, credentials.secretData, { yes });
     ctx.debug(`secret/${credentials.secret}: ${result}`);
   }
   if (inline) {
     const { ensureInlineWorkspace } = await import('../run/workspace.js');
-    await ensureInlineWorkspace(kube, kelos, namespace, inline, { yes });
+    await ensureInlineWorkspace(() => ctx.kube(), kelos, namespace, inline, { yes });
   }
   await kelos.create('Task', task);
   out(`task/${name} created`);

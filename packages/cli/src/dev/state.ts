@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from '../errors.js';
 import { expandHome } from '../util/paths.js';
@@ -44,18 +44,32 @@ export function devclusterBin(): string {
   return fileURLToPath(new URL('./bin.js', import.meta.resolve('@kelos/devcluster')));
 }
 
+/** The checkout holding this file (dist/ or the bundle), if the CLI runs from one: it has packages/cli. */
+function checkoutOf(file: string): string | undefined {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml')) && existsSync(join(dir, 'packages/cli'))) return dir;
+  }
+  return undefined;
+}
+
 /**
- * The kelos checkout this CLI runs from (packages/cli/dist/dev/ is four levels below it): `kelos dev`
- * runs the controller, the spawner and the fake agent from there, so they must be built.
+ * The kelos checkout this CLI runs from: `kelos dev` runs the controller, the spawner and the fake
+ * agent from there, so they must be built.
  */
 export function locateCheckout(): string {
-  const checkout = fileURLToPath(new URL('../../../../', import.meta.url)).replace(/\/$/, '');
+  const checkout = checkoutOf(fileURLToPath(import.meta.url));
+  if (!checkout) {
+    throw new CliError(
+      'kelos dev runs the controller and the agents from a kelos checkout, and this kelos is not in one',
+      'Run it from a clone of the kelos repository, after `npx -y pnpm@9.15.9 build`.',
+    );
+  }
   const needed = ['packages/controller/dist/main.js', 'agents/fake/rootfs/kelos_entrypoint.sh'];
   const missing = needed.filter((path) => !existsSync(join(checkout, path)));
   if (missing.length > 0) {
     throw new CliError(
-      `kelos dev runs the controller and the agents from a built kelos checkout, and ${checkout} lacks ${missing.join(', ')}`,
-      'Run it from a clone of the kelos repository, after `npx -y pnpm@9.15.9 build`.',
+      `kelos dev runs the controller and the agents from this checkout, and ${checkout} lacks ${missing.join(', ')}`,
+      'Build it first: `npx -y pnpm@9.15.9 build`.',
     );
   }
   return checkout;

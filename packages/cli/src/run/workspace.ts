@@ -56,7 +56,7 @@ function sameSpec(a: WorkspaceSpec, b: WorkspaceSpec): boolean {
  * Workspace is left alone, a different one is replaced only after the user agrees (or with `yes`).
  */
 export async function ensureInlineWorkspace(
-  kube: Kube,
+  kube: () => Promise<Kube>,
   kelos: KelosClient,
   namespace: string,
   inline: InlineWorkspace,
@@ -64,7 +64,7 @@ export async function ensureInlineWorkspace(
 ): Promise<void> {
   const spec = inlineWorkspaceSpec(inline);
   const data = secretData(inline);
-  if (data) await ensureSecret(kube, namespace, INLINE_WORKSPACE_SECRET, data, options);
+  if (data) await ensureSecret(await kube(), namespace, INLINE_WORKSPACE_SECRET, data, options);
   let existing: Workspace;
   try {
     existing = await kelos.get('Workspace', namespace, INLINE_WORKSPACE);

@@ -1,0 +1,79 @@
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBundled, BUNDLE, Cluster, MAIN, spawnAsync } from './cli-harness.js';
+
+let cluster: Cluster;
+
+beforeAll(async () => {
+  assertBundled();
+  cluster = await Cluster.start();
+  cluster.api.client.create('tasks.kelos.dev', {
+    apiVersion: 'kelos.dev/v1alpha1',
+    kind: 'Task',
+    metadata: { name: 'probe', namespace: 'default' },
+    spec: { type: 'codex', prompt: 'p', credentials: { type: 'none' } },
+  });
+});
+
+afterAll(async () => {
+  await cluster.stop();
+});
+
+/** One CLI entry point run with a loader hook that lists every module it resolves. */
+async function run(main: string, args: string[]) {
+  const hook = cluster.write(
+    'hook.mjs',
+    `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, next) {
+  const r = await next(s, c); process.stderr.write('[resolved] ' + r.url + '\\\\n'); return r; }\`));`,
+  );
+  const r = await spawnAsync(process.execPath, ['--import', hook, main, ...args], { env: cluster.env() });
+  const lines = r.stderr.split('\n');
+  return {
+    code: r.code,
+    stdout: r.stdout,
+    stderr: lines.filter((l) => l !== '' && !l.startsWith('[resolved] ')).join('\n'),
+    modules: lines.filter((l) => l.startsWith('[resolved] ')).map((l) => l.slice('[resolved] '.length)),
+  };
+}
+
+describe('the kelos bin (dist/bundle/kelos.js)', () => {
+  it('behaves as the compiled CLI it bundles', async () => {
+    for (const args of [
+      ['--help'],
+      ['version'],
+      ['get', 'tasks'],
+      ['get', 'task', 'probe', '-o', 'yaml'],
+      ['get', 'task', 'missing'],
+      ['install', '--dry-run'],
+      ['logs', 'missing'],
+      ['dev', 'up', '--port', 'x'],
+    ]) {
+      const [bundled, compiled] = await Promise.all([run(BUNDLE, args), run(MAIN, args)]);
+      expect({ ...bundled, modules: [] }, args.join(' ')).toEqual({ ...compiled, modules: [] });
+    }
+  });
+
+  it('starts --help, get and run from its own files and Node built-ins alone', async () => {
+    const own = pathToFileURL(dirname(BUNDLE)).href;
+    for (const args of [
+      ['--help'],
+      ['get', 'tasks'],
+      ['run', '-p', 'x', '--credential-type', 'none', '--name', 'light'],
+    ]) {
+      const r = await run(BUNDLE, args);
+      expect(r.code).toBe(0);
+      expect(
+        r.modules.filter((m) => !m.startsWith('node:') && !m.startsWith(`${own}/`)),
+        args.join(' '),
+      ).toEqual([]);
+    }
+  });
+
+  it('loads the packages it leaves external from node_modules when needed', async () => {
+    const r = await run(BUNDLE, ['logs', 'missing']);
+    expect(r.stderr).toBe('Error from server (NotFound): tasks.kelos.dev "missing" not found');
+    expect(r.modules.some((m) => m.includes('/@kubernetes/client-node/'))).toBe(true);
+  });
+});
