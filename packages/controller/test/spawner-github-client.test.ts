@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOKEN_REFRESH_MARGIN_MS } from '../src/github/token-secret.js';
+import { createLogger } from '../src/runtime/logger.js';
 import { createGitHubClient, type GitHubClient, GitHubIssueComments } from '../src/spawner/github/index.js';
 import { FakeGitHub } from './helpers/fake-github.js';
 import { FakeGitHubRepo, type FakeRepoOptions } from './helpers/fake-github-repo.js';
@@ -62,6 +63,24 @@ describe('GitHub client against the fake GitHub', () => {
     expect(fake.requests.at(-1)?.status).toBe(200);
     expect(client.stats()).toMatchObject({ requests: 3, notModified: 1, quotaUsed: 2 });
     expect(client.stats().rateLimit).toMatchObject({ limit: 5000, remaining: fake.rateLimit.remaining });
+  });
+
+  it('logs neither a 304 nor a failed request above debug: the caller reports failures', async () => {
+    const fake = await startFake();
+    fake.addIssue();
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => lines.push(line) },
+    });
+    const client = createGitHubClient({ baseUrl: fake.url, token: 'ghp_test', logger });
+    await listIssues(client);
+    await listIssues(client);
+    await expect(
+      client.request('GET /repos/{owner}/{repo}/issues/{n}', { ...repo, n: 404 }),
+    ).rejects.toThrow();
+    expect(fake.requests.map((r) => r.status)).toEqual([200, 304, 404]);
+    expect(lines).toEqual([]);
   });
 
   it('keeps the cache per caller: another token does not get the first one’s cached answers', async () => {

@@ -123,11 +123,14 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   const octokit = new Octokit({
     baseUrl,
     userAgent: 'kelos-spawner',
+    // Octokit's request log reports every non-2xx response as an error, each 304 answered from the ETag
+    // cache included: over a thousand lines per unchanged cycle on a large repository. Failures reach the
+    // caller, which reports them with context; the request log is for debugging.
     log: {
       debug: (message: string) => logger?.debug(message),
       info: (message: string) => logger?.debug(message),
       warn: (message: string) => logger?.warn(message),
-      error: (message: string) => logger?.error(message),
+      error: (message: string) => logger?.debug(message),
     },
   });
 
