@@ -4,7 +4,7 @@
 //
 // 1. kelos dev up           an embedded cluster in a temporary directory
 // 2. kelos install          the controller, running from this checkout's build
-// 3. a local git repository seeded from examples/demo-repo, served by `git daemon` (pods share the
+// 3. a local git repository seeded from examples/demo, served by `git daemon` (pods share the
 //    host's network, so they reach it on 127.0.0.1)
 // 4. kelos create workspace, kelos run --type claude-code, kelos logs -f
 // 5. the Task's branch, commit and cost from `kelos get task -o json`, and the pushed commit
@@ -95,11 +95,11 @@ async function waitForPort(port, child) {
   throw new Error(`git daemon did not listen on port ${port}`);
 }
 
-/** A bare repository with examples/demo-repo as its first commit on main, served read-write over git://. */
+/** A bare repository with examples/demo as its first commit on main, served read-write over git://. */
 async function serveRepository() {
   const seed = join(work, 'seed');
   const repos = join(work, 'git');
-  cpSync(join(checkout, 'examples/demo-repo'), seed, { recursive: true });
+  cpSync(join(checkout, 'examples/demo'), seed, { recursive: true });
   git(seed, 'init', '-q', '-b', 'main');
   git(seed, 'add', '.');
   git(seed, 'commit', '-q', '-m', 'Initial commit');
@@ -159,7 +159,7 @@ async function main() {
   console.log(`\n(every command below runs with KUBECONFIG=${kubeconfig})`);
   await kelos(['install']);
 
-  step(`git daemon: a local repository seeded from examples/demo-repo`);
+  step(`git daemon: a local repository seeded from examples/demo`);
   const repo = await serveRepository();
   daemon = repo.daemon;
   console.log(`serving ${repo.url}`);
