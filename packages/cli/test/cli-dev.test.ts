@@ -23,6 +23,7 @@ describe('the dev image map', () => {
     expect(images['ghcr.io/kelos-dev/kelos-spawner']?.command).toEqual([
       '/usr/bin/node',
       '/src/kelos/packages/controller/dist/spawner/main.js',
+      '--metrics-bind-address=0',
     ]);
   });
 

@@ -32,9 +32,9 @@ export function devImageMap(input: ImageMapInput): { images: Record<string, Imag
   const hostPaths = [checkout];
   if (dirname(node).startsWith('/tmp/')) hostPaths.push(dirname(node));
   const controllerDist = join(checkout, 'packages/controller/dist');
-  // Pods share the host's network namespace: the controller's default :8080 and :8081 would collide with
-  // whatever else listens there, and the dev cluster runs no probes that need them.
-  const noServers = ['--metrics-bind-address=0', '--health-probe-bind-address=0'];
+  // Pods share the host's network namespace: the default :8080 and :8081 of the controller and of every
+  // spawner would collide with each other and with whatever else listens there; nothing probes them here.
+  const noMetrics = '--metrics-bind-address=0';
   const fake: ImageConfig = {
     root: join(checkout, 'agents/fake/rootfs'),
     env: { KELOS_CAPTURE_JS: join(controllerDist, 'capture/main.js') },
@@ -44,12 +44,12 @@ export function devImageMap(input: ImageMapInput): { images: Record<string, Imag
   const images: Record<string, ImageConfig> = {
     [DEFAULT_CONTROLLER_IMAGE]: {
       root: emptyRoot,
-      command: [node, join(controllerDist, 'main.js'), ...noServers],
+      command: [node, join(controllerDist, 'main.js'), noMetrics, '--health-probe-bind-address=0'],
       hostPaths,
     },
     [DEFAULT_SPAWNER_IMAGE]: {
       root: emptyRoot,
-      command: [node, join(controllerDist, 'spawner/main.js')],
+      command: [node, join(controllerDist, 'spawner/main.js'), noMetrics],
       hostPaths,
     },
     [repository(GIT_IMAGE)]: { root: emptyRoot, command: ['git'] },
