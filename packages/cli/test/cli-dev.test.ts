@@ -153,6 +153,18 @@ describe('kelos dev up and down', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('reports a cluster that cannot start with its own message, and leaves nothing running', async () => {
+    // No bwrap on PATH: the dev cluster's node refuses to start.
+    const r = await sandbox.run(['dev', 'up', '--data-dir', sandbox.path('no-bwrap')], {
+      env: { PATH: sandbox.path('empty-bin') },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: the dev cluster exited with code 1 before serving:');
+    expect(r.stderr).toContain('bwrap not found: install the Debian package "bubblewrap"');
+    expect(r.stderr).toContain(`Its log is ${sandbox.path('no-bwrap', 'devcluster.log')}.`);
+    expect(existsSync(sandbox.path('no-bwrap', 'state.json'))).toBe(false);
+  });
+
   it('reports a wrong port and a missing subcommand as usage errors', async () => {
     const bad = await dev('up', '--port', 'http');
     expect(bad.code).toBe(2);
