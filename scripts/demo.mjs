@@ -1,6 +1,8 @@
 // The one-command demo (`npx -y pnpm@9.15.9 demo`, which builds first): every step a user would take,
 // with the built kelos CLI, on a dev cluster of its own that is shut down at the end, even after a
 // failure or Ctrl-C. The agent is the fake one of agents/fake: no model, no credentials, real git.
+// With --host-agents it is the claude CLI on your PATH instead, with the credential from
+// CLAUDE_CODE_OAUTH_TOKEN or ANTHROPIC_API_KEY (`kelos dev up --host-agents`, README "The demo").
 //
 // 1. kelos dev up           an embedded cluster in a temporary directory
 // 2. kelos install          the controller, running from this checkout's build
@@ -10,11 +12,31 @@
 // 5. the Task's branch, commit and cost from `kelos get task -o json`, and the pushed commit
 // 6. kelos dev down
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const USAGE = 'usage: node scripts/demo.mjs [--host-agents]';
+const args = process.argv.slice(2);
+if (args.some((a) => a !== '--host-agents')) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const hostAgents = args.includes('--host-agents');
+// The claude CLI's credential, as `kelos init` would write it into the config file.
+const credential = process.env.CLAUDE_CODE_OAUTH_TOKEN
+  ? { oauthToken: process.env.CLAUDE_CODE_OAUTH_TOKEN }
+  : process.env.ANTHROPIC_API_KEY
+    ? { apiKey: process.env.ANTHROPIC_API_KEY }
+    : undefined;
+if (hostAgents && !credential) {
+  console.error(
+    'demo --host-agents runs the claude CLI on your PATH: set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`) or ANTHROPIC_API_KEY',
+  );
+  process.exit(2);
+}
 
 const checkout = fileURLToPath(new URL('..', import.meta.url));
 // The `kelos` bin of packages/cli.
@@ -22,8 +44,13 @@ const kelosMain = join(checkout, 'packages/cli/dist/bundle/kelos.js');
 const work = mkdtempSync(join(tmpdir(), 'kelos-demo-'));
 const devDir = join(work, 'dev');
 const kubeconfig = join(devDir, 'kubeconfig');
-// The demo's own (empty) config file: the user's ~/.kelos/config.yaml must not change what it runs.
+// The demo's own config file (empty for the fake agent): the user's ~/.kelos/config.yaml must not
+// change what it runs.
 const config = join(work, 'config.yaml');
+const [credentialKey, credentialValue] = Object.entries(credential ?? {})[0] ?? [];
+writeFileSync(config, hostAgents ? `${credentialKey}: ${JSON.stringify(credentialValue)}\n` : '', {
+  mode: 0o600,
+});
 const env = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: process.env.NO_COLOR ?? '' };
 const taskName = `demo-${Date.now().toString(36).slice(-5)}`;
 const branch = `kelos/${taskName}`;
@@ -155,7 +182,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 async function main() {
   devStarted = true;
-  await kelos(['dev', 'up', '--data-dir', devDir]);
+  await kelos(['dev', 'up', '--data-dir', devDir, ...(hostAgents ? ['--host-agents'] : [])]);
   console.log(`\n(every command below runs with KUBECONFIG=${kubeconfig})`);
   await kelos(['install']);
 
@@ -169,8 +196,8 @@ async function main() {
     'run',
     '--type',
     'claude-code',
-    '--credential-type',
-    'none',
+    // The fake agent needs no credential; the real one gets the Secret `kelos run` makes from the config.
+    ...(hostAgents ? [] : ['--credential-type', 'none']),
     '--workspace',
     'demo',
     '--branch',
@@ -178,7 +205,7 @@ async function main() {
     '--name',
     taskName,
     '-p',
-    'Make hello.sh greet the user by name',
+    'Make hello.sh greet the user by name, then commit and push the branch',
   ]);
   await kelos(['logs', taskName, '-f']);
 

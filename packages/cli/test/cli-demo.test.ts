@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertBundled, Sandbox } from './cli-harness.js';
@@ -17,11 +17,11 @@ const sandbox = new Sandbox();
 afterAll(() => sandbox.remove());
 
 /** The demo as `pnpm demo` runs it after building, in its own process group as a terminal would. */
-function startDemo(): DemoRun {
+function startDemo(args: string[] = [], env: Record<string, string> = {}): DemoRun {
   assertBundled();
-  const child = spawn(process.execPath, [DEMO], {
+  const child = spawn(process.execPath, [DEMO, ...args], {
     detached: true,
-    env: sandbox.env({ NO_COLOR: '1' }),
+    env: sandbox.env({ NO_COLOR: '1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -66,13 +66,13 @@ describe('the demo (scripts/demo.mjs)', () => {
       '==> kelos logs demo-',
       'Committed the prompt to KELOS_FAKE.md and pushed kelos/demo-',
       'phase:  Succeeded',
-      'cost:   $0.0125 (36 input, 17 output tokens)',
       'Dev cluster stopped',
       'Demo finished.',
     ]) {
       expect(output, step).toContain(step);
     }
     expect(output.match(/task\/demo-\w+ Succeeded/g), 'the final phase, once').toHaveLength(1);
+    expect(output).toMatch(/^cost: {3}\$0\.0125 \(\d+ input, 17 output tokens\)$/m);
     const branch = /^branch: (kelos\/demo-\w+)$/m.exec(output)?.[1];
     const commit = /^commit: ([0-9a-f]{40})$/m.exec(output)?.[1];
     expect(branch).toBeDefined();
@@ -99,4 +99,38 @@ describe('the demo (scripts/demo.mjs)', () => {
     expect(alive(pid)).toBe(false);
     expect(existsSync(dir)).toBe(false);
   }, 120_000);
+
+  it('runs the claude CLI of the PATH with --host-agents, with the credential from the environment', async () => {
+    // A stand-in for claude: checks its credential, commits and pushes as the prompt asks, and reports
+    // in Claude's stream-json.
+    sandbox.write(
+      'agent-bin/claude',
+      `#!/bin/sh
+[ "$ANTHROPIC_API_KEY" = demo-key ] || { echo 'no credential' >&2; exit 4; }
+cd /workspace/repo && echo '# greeted' >> hello.sh || exit 5
+git -c user.name=Stub -c user.email=stub@kelos.dev commit -qam "stub claude: $*" || exit 6
+git push -q origin "HEAD:refs/heads/$(git branch --show-current)" || exit 7
+echo '{"type":"system","subtype":"init","model":"stub-claude","session_id":"s1"}'
+echo '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"done","total_cost_usd":0.25,"usage":{"input_tokens":5,"output_tokens":6}}'
+`,
+    );
+    chmodSync(sandbox.path('agent-bin/claude'), 0o755);
+    const missing = startDemo(['--host-agents']);
+    expect(await missing.exited).toBe(2);
+    expect(missing.output()).toContain('set CLAUDE_CODE_OAUTH_TOKEN');
+
+    const demo = startDemo(['--host-agents'], {
+      PATH: `${sandbox.path('agent-bin')}:${process.env.PATH}`,
+      ANTHROPIC_API_KEY: 'demo-key',
+    });
+    const code = await demo.exited;
+    const output = demo.output();
+    expect(code, output).toBe(0);
+    expect(output).toContain('Agent images run their own entrypoints');
+    expect(output).toContain('cost:   $0.25 (5 input, 6 output tokens)');
+    expect(output).toMatch(
+      /^[0-9a-f]{7} Stub: stub claude: --dangerously-skip-permissions .* -p Make hello.sh greet the user by name, then commit and push the branch$/m,
+    );
+    expect(output).not.toContain('demo-key');
+  }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devImageMap } from '../src/dev/image-map.js';
@@ -40,6 +40,33 @@ describe('the dev image map', () => {
     // The init containers' images use the host's git and node.
     expect(images['alpine/git']).toEqual({ root: '/d/empty', command: ['git'] });
     expect(images.node).toEqual({ root: '/d/empty', command: ['node'] });
+  });
+
+  it('with host agents, runs each bundled image from its root with the host PATH and a writable HOME', () => {
+    const roots = {
+      'claude-code': '/d/cc',
+      codex: '/d/cx',
+      gemini: '/d/g',
+      opencode: '/d/o',
+      cursor: '/d/cu',
+    };
+    const map = devImageMap({
+      checkout: '/src/kelos',
+      node: '/usr/bin/node',
+      emptyRoot: '/d/empty',
+      hostAgents: { roots, path: '/home/u/.local/bin:/tmp/tools/bin:/usr/bin' },
+    });
+    expect(map.images['ghcr.io/kelos-dev/codex']).toEqual({
+      root: '/d/cx',
+      env: {
+        KELOS_CAPTURE_JS: '/src/kelos/packages/controller/dist/capture/main.js',
+        PATH: '/home/u/.local/bin:/tmp/tools/bin:/usr/bin',
+        HOME: '/tmp',
+      },
+      workingDir: '/workspace',
+      hostPaths: ['/src/kelos', '/tmp/tools/bin'],
+    });
+    expect(map.images['ghcr.io/kelos-dev/fake']?.root).toBe('/src/kelos/agents/fake/rootfs');
   });
 
   it('shows a Node that lives under /tmp inside the sandboxes', () => {
@@ -173,4 +200,65 @@ describe('kelos dev up and down', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Error: must specify up or down');
   });
+});
+
+describe('kelos dev up --host-agents', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(() => {
+    sandbox = new Sandbox();
+  });
+
+  afterAll(async () => {
+    await sandbox.run(['dev', 'down', '--purge', '--data-dir', sandbox.path('dev')]);
+    sandbox.remove();
+  });
+
+  it('runs a claude-code Task with the claude CLI found on PATH, through the real entrypoint', async () => {
+    // A stand-in for the claude CLI: Claude's stream-json, its own arguments in the result, and a
+    // write to $HOME as the real CLI does.
+    sandbox.write(
+      'agent-bin/claude',
+      `#!/bin/sh
+mkdir -p "$HOME/.claude" && echo ok > "$HOME/.claude/probe" || exit 3
+echo '{"type":"system","subtype":"init","model":"stub-claude","session_id":"s1"}'
+printf '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"result":"stub claude: %s","total_cost_usd":0.5,"usage":{"input_tokens":3,"output_tokens":4}}\\n' "$*"
+`,
+    );
+    chmodSync(sandbox.path('agent-bin/claude'), 0o755);
+    const env = {
+      PATH: `${sandbox.path('agent-bin')}:${process.env.PATH}`,
+      KUBECONFIG: sandbox.path('dev', 'kubeconfig'),
+    };
+    const up = await sandbox.run(['dev', 'up', '--host-agents', '--data-dir', sandbox.path('dev')], { env });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain('Agent images run their own entrypoints (agents/<type>/)');
+    expect((await sandbox.run(['install'], { env })).code).toBe(0);
+    const run = await sandbox.run(
+      [
+        'run',
+        '--type',
+        'claude-code',
+        '--credential-type',
+        'none',
+        '-p',
+        'Say hello',
+        '--name',
+        'real',
+        '-w',
+      ],
+      { env },
+    );
+    expect(run.stdout).toContain('task/real Succeeded');
+    const task = JSON.parse((await sandbox.run(['get', 'task', 'real', '-o', 'json'], { env })).stdout);
+    expect(task.status.results).toMatchObject({
+      'cost-usd': '0.5',
+      'input-tokens': '3',
+      'output-tokens': '4',
+    });
+    const logs = await sandbox.run(['logs', 'real', '--raw'], { env });
+    expect(logs.stdout).toContain(
+      'stub claude: --dangerously-skip-permissions --output-format stream-json --verbose -p Say hello',
+    );
+  }, 120_000);
 });

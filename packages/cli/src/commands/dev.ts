@@ -6,6 +6,7 @@ interface UpOptions {
   port: string;
   reset?: boolean;
   waitTimeout: string;
+  hostAgents?: boolean;
 }
 
 interface DownOptions {
@@ -31,6 +32,10 @@ function upCommand(): Command {
     .option('--port <port>', 'API server port; 0 picks a free one', '0')
     .option('--reset', "start from an empty cluster: delete the previous run's objects")
     .option('--wait-timeout <duration>', 'how long to wait for the API server to serve', '60s')
+    .option(
+      '--host-agents',
+      'run agent images with the agent CLIs installed here (claude, codex, …) instead of the fake agent',
+    )
     .action(async (options: UpOptions, command: Command) => {
       const listenPort = port(options.port, command);
       const [{ devPaths }, { devUp }, { durationSeconds }] = await Promise.all([
@@ -44,6 +49,7 @@ function upCommand(): Command {
         port: listenPort,
         reset: options.reset === true,
         waitMs,
+        hostAgents: options.hostAgents === true,
       });
     });
 }

@@ -1,6 +1,12 @@
 import { dirname, join } from 'node:path';
 import type { ImageConfig } from '@kelos/devcluster';
-import { AGENT_TYPE_INFO, AGENT_TYPES, GIT_IMAGE, SKILLS_INSTALL_IMAGE } from '@kelos/shared/constants';
+import {
+  AGENT_TYPE_INFO,
+  AGENT_TYPES,
+  type AgentType,
+  GIT_IMAGE,
+  SKILLS_INSTALL_IMAGE,
+} from '@kelos/shared/constants';
 import { DEFAULT_CONTROLLER_IMAGE, DEFAULT_SPAWNER_IMAGE } from '../install/images.js';
 
 /** The image every Task of the dev cluster can name with `spec.image` to run the fake agent. */
@@ -13,6 +19,15 @@ export interface ImageMapInput {
   node: string;
   /** An empty directory: an image that adds nothing to the host's tree. */
   emptyRoot: string;
+  /** Run the bundled agent images with the agent CLIs of the host instead of the fake agent. */
+  hostAgents?: HostAgents;
+}
+
+export interface HostAgents {
+  /** Each bundled agent's image root (host-agents.ts). */
+  roots: Record<AgentType, string>;
+  /** PATH in the agent containers: the host's, where the agent CLIs are installed. */
+  path: string;
 }
 
 /** Drops the tag: the dev cluster's image map matches a repository name with any tag or digest. */
@@ -24,7 +39,8 @@ function repository(image: string): string {
  * The dev cluster's image map (docs/devcluster.md) for `kelos dev`: the controller and the spawner run
  * from this checkout's build with the host's Node, git-clone and skills-install use the host's git and
  * npx, and every agent image, bundled names included, runs the fake agent of agents/fake. The process
- * runtime has no container images: a real agent CLI would have to be installed on the host.
+ * runtime has no container images: with `hostAgents`, the bundled names run their real entrypoints with
+ * the agent CLIs installed on the host instead.
  */
 export function devImageMap(input: ImageMapInput): { images: Record<string, ImageConfig> } {
   const { checkout, node, emptyRoot } = input;
@@ -56,6 +72,21 @@ export function devImageMap(input: ImageMapInput): { images: Record<string, Imag
     [repository(SKILLS_INSTALL_IMAGE)]: { root: emptyRoot, command: ['node'] },
     [FAKE_AGENT_IMAGE]: fake,
   };
-  for (const type of AGENT_TYPES) images[AGENT_TYPE_INFO[type].defaultImage] = fake;
+  const host = input.hostAgents;
+  // An agent CLI installed under /tmp (a test's, a temporary install) must stay visible too.
+  const agentPaths = host
+    ? [...hostPaths, ...host.path.split(':').filter((dir) => dir.startsWith('/tmp/'))]
+    : hostPaths;
+  for (const type of AGENT_TYPES) {
+    images[AGENT_TYPE_INFO[type].defaultImage] = host
+      ? {
+          root: host.roots[type],
+          // HOME: the agent CLIs write their config there, and the host's is read-only in the sandbox.
+          env: { ...fake.env, PATH: host.path, HOME: '/tmp' },
+          workingDir: '/workspace',
+          hostPaths: agentPaths,
+        }
+      : fake;
+  }
   return { images };
 }

@@ -37,6 +37,8 @@ export interface DevState {
   url: string;
   kubeconfig: string;
   startedAt: string;
+  /** Started with --host-agents. */
+  hostAgents?: boolean;
 }
 
 /** The `kelos-devcluster` program of @kelos/devcluster, resolved without loading the package. */

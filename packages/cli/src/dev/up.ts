@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { out } from '../context.js';
 import { CliError } from '../errors.js';
+import { writeHostAgentRoots } from './host-agents.js';
 import { devImageMap, FAKE_AGENT_IMAGE } from './image-map.js';
 import {
   type DevPaths,
@@ -19,22 +21,37 @@ export interface DevUpOptions {
   port: number;
   reset: boolean;
   waitMs: number;
+  /** Bundled agent images run their real entrypoints with the host's agent CLIs (host-agents.ts). */
+  hostAgents: boolean;
+}
+
+/** Which agent runs for the bundled agent images, said at every start: it is not what a real cluster runs. */
+function agentsNote(hostAgents: boolean): string[] {
+  return hostAgents
+    ? [
+        'Agent images run their own entrypoints (agents/<type>/) with the agent CLIs on your PATH',
+        '(claude, codex, gemini, opencode, agent) and the credentials of each Task; the fake agent is',
+        `${FAKE_AGENT_IMAGE}. To use this cluster:`,
+      ]
+    : [
+        'Every agent image runs the fake agent of agents/fake here (no model, no credentials, real git):',
+        'the dev cluster runs pods as processes on this machine, without container images. For real',
+        'agents, install their CLIs and start it with --host-agents, or use a real cluster. To use this one:',
+      ];
 }
 
 /** How to use a running dev cluster: printed by every `kelos dev up`, the first and the repeated ones. */
 function printUsage(paths: DevPaths, state: DevState, dataDirFlag: string | undefined): void {
   out(`Kubeconfig: ${state.kubeconfig}`);
   out('');
-  out('Every agent image runs the fake agent of agents/fake here (no model, no credentials, real git):');
-  out('the dev cluster runs pods as processes on this machine, without container images. Use a real');
-  out('cluster for real agents. To use this one:');
+  for (const line of agentsNote(state.hostAgents === true)) out(line);
   out('');
   out(`  export KUBECONFIG=${state.kubeconfig}`);
   out("  kelos install                    # the controller runs from this checkout's build");
   out('  kelos run -p "Say hello" --credential-type none -w');
   out(`  kelos dev down${dataDirFlag ? ` --data-dir ${paths.dir}` : ''}`);
   out('');
-  out(`A Task can also name the fake image itself: --image ${FAKE_AGENT_IMAGE}. Log: ${paths.log}`);
+  out(`Log: ${paths.log}`);
 }
 
 /** The URL of the `ready <url>` line the dev cluster prints once it serves. */
@@ -66,7 +83,17 @@ export async function devUp(paths: DevPaths, options: DevUpOptions): Promise<voi
   if (options.reset) rmSync(paths.clusterData, { recursive: true, force: true });
   mkdirSync(paths.emptyRoot, { recursive: true, mode: 0o700 });
   // Written at every start, so a moved checkout or another Node is picked up.
-  const imageMap = devImageMap({ checkout, node: process.execPath, emptyRoot: paths.emptyRoot });
+  const imageMap = devImageMap({
+    checkout,
+    node: process.execPath,
+    emptyRoot: paths.emptyRoot,
+    ...(options.hostAgents && {
+      hostAgents: {
+        roots: writeHostAgentRoots(checkout, dirname(paths.emptyRoot)),
+        path: process.env.PATH ?? '',
+      },
+    }),
+  });
   writeFileSync(paths.imageMap, `${JSON.stringify(imageMap, null, 2)}\n`);
 
   const log = openSync(paths.log, 'w');
@@ -116,6 +143,7 @@ export async function devUp(paths: DevPaths, options: DevUpOptions): Promise<voi
     url,
     kubeconfig: paths.kubeconfig,
     startedAt: new Date().toISOString(),
+    hostAgents: options.hostAgents,
   };
   writeState(paths, state);
   out(`Dev cluster running at ${url} (pid ${state.pid}), data in ${paths.dir}`);
