@@ -81,6 +81,13 @@ function memory(pid) {
   return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
 }
 
+/** The flags `#!/usr/bin/env -S node FLAGS` gives node. */
+function shebangNodeFlags(script) {
+  const [first = ''] = readFileSync(script, 'utf8').split('\n', 1);
+  const words = first.replace(/^#!\S+(\s+-S)?\s+/, '').split(/\s+/);
+  return words[0] === 'node' ? words.slice(1).filter(Boolean) : [];
+}
+
 /** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
 function cpuMs(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -157,11 +164,14 @@ async function main() {
   });
 
   const healthPort = await freePort();
+  const main = join(root, 'packages/controller/dist/main.js');
   const controller = spawn(
     process.execPath,
     [
+      // As shipped: the node flags of the bin's shebang, which the image's ENTRYPOINT passes too.
+      ...shebangNodeFlags(main),
       ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
-      join(root, 'packages/controller/dist/main.js'),
+      main,
       '--kubeconfig',
       kubeconfig,
       '--leader-elect=false',

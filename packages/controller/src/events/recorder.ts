@@ -32,6 +32,7 @@ const MAX_IN_FLIGHT = 2;
 interface Pending {
   key: string;
   object: string;
+  /** Only what the Event names, not the whole object: a queued Event must not keep a Task alive. */
   subject: EventSubject;
   type: EventType;
   reason: string;
@@ -90,10 +91,12 @@ export class KubeEventRecorder implements EventRecorder {
     const done = new Promise<void>((resolve) => {
       settle = resolve;
     });
+    const { apiVersion, kind } = subject;
+    const { resourceVersion } = subject.metadata ?? {};
     const entry: Pending = {
       key,
       object,
-      subject,
+      subject: { apiVersion, kind, metadata: { name, namespace, uid, resourceVersion } },
       type,
       reason,
       message,
