@@ -15,6 +15,11 @@ export default defineConfig({
       { find: /^@kelos\/shared\/template$/, replacement: source('shared/src/template/index.ts') },
       { find: /^@kelos\/shared\/images$/, replacement: source('shared/src/images.ts') },
       { find: /^@kelos\/shared\/taskspawner$/, replacement: source('shared/src/taskspawner/index.ts') },
+      { find: /^@kelos\/shared\/resource-list$/, replacement: source('shared/src/resource-list.ts') },
+      {
+        find: /^@kelos\/shared\/context-sources$/,
+        replacement: source('shared/src/taskspawner/context-sources.ts'),
+      },
       { find: /^@kelos\/devcluster$/, replacement: source('devcluster/src/index.ts') },
     ],
   },

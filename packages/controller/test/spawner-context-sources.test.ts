@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContextSource } from '@kelos/shared';
+import { applyJsonPath, fetchContextSources } from '@kelos/shared/context-sources';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyJsonPath, fetchContextSources } from '../src/spawner/context-sources.js';
 import { FakeSource, issueItem, SpawnerHarness } from './helpers/spawner-harness.js';
 
 interface Seen {

@@ -4,6 +4,7 @@
  * workload, and the watch map functions.
  */
 import type { Task, TaskSpawner, TaskSpawnerStatus, Workspace } from '@kelos/shared';
+import { parseResourceList, quantityNanos } from '@kelos/shared/resource-list';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { buildSpawnerCronJob } from '../src/taskspawner/build-cronjob.js';
@@ -12,7 +13,7 @@ import type { CachedSecret } from '../src/taskspawner/context.js';
 import { correctDeploymentDrift, cronJobCandidate, sameJson } from '../src/taskspawner/drift.js';
 import { resolveInputs } from '../src/taskspawner/inputs.js';
 import { spawnerMode } from '../src/taskspawner/mode.js';
-import { parseResourceList, quantityNanos, resourcesEqual } from '../src/taskspawner/resources.js';
+import { resourcesEqual } from '../src/taskspawner/resources.js';
 import { spawnerEnv } from '../src/taskspawner/spawner-config.js';
 import {
   applyWorkloadStatus,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AGENT_TYPES, type AgentType } from '@kelos/shared/constants';
-import { parseResourceList, type ResourceList } from '../taskspawner/resources.js';
+import { parseResourceList, type ResourceList } from '@kelos/shared/resource-list';
 
 /** A command line the controller cannot run with; main prints it on one line and exits 2. */
 export class UsageError extends Error {}

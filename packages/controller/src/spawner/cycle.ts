@@ -1,4 +1,5 @@
 import type { TaskSpawner } from '@kelos/shared';
+import { fetchContextSources } from '@kelos/shared/context-sources';
 import {
   buildSpawnedTask,
   type CycleResult,
@@ -16,7 +17,6 @@ import {
 } from '@kelos/shared/taskspawner';
 import { isAlreadyExists } from '../runtime/kube-client.js';
 import type { Logger } from '../runtime/logger.js';
-import { fetchContextSources } from './context-sources.js';
 import { rfc3339 } from './cron-source.js';
 import type { SpawnerIntegrations } from './integrations.js';
 import { spawnerMetrics } from './metrics.js';

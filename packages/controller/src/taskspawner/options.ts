@@ -1,5 +1,5 @@
 import { withDefaultTag } from '@kelos/shared/images';
-import type { ResourceList } from './resources.js';
+import type { ResourceList } from '@kelos/shared/resource-list';
 
 /** The spawner image's repository; its entrypoint is the `kelos-spawner` binary. */
 export const DEFAULT_SPAWNER_IMAGE = 'ghcr.io/kelos-dev/kelos-spawner';

@@ -1,6 +1,11 @@
-import type { ContextSource } from '@kelos/shared';
-import { parseTemplate } from '@kelos/shared/template';
+/**
+ * Context sources, shared by the spawner and `kelos run --from`. Its own entry point
+ * (`@kelos/shared/context-sources`) rather than part of `@kelos/shared/taskspawner`: jsonpath-plus is
+ * needed only where context sources are fetched, not by everything that reads a TaskSpawner.
+ */
 import { JSONPath } from 'jsonpath-plus';
+import type { ContextSource } from '../schema/taskspawner.js';
+import { parseTemplate } from '../template/index.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
 const DEFAULT_MAX_RESPONSE_BYTES = 32768;
