@@ -256,12 +256,20 @@ async function main() {
   console.log(`ratio Tasks/s / creates/s: ${(tasksPerSecond / rawRate).toFixed(2)} (target >= 0.4)`);
 
   if (LARGE > TASKS) {
+    const largeCpuBefore = { controller: cpuMs(controller.pid), server: process.cpuUsage() };
     const large = await run(TASKS, LARGE);
+    const largeCpu = {
+      controller: cpuMs(controller.pid) - largeCpuBefore.controller,
+      server: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(largeCpuBefore.server)),
+    };
     // Let the last status writes and GC settle before reading the resident set of a steady cache.
     await sleep(3000);
     const steady = memory(controller.pid);
     console.log(
       `${LARGE} Tasks (+${LARGE - TASKS} in ${large.seconds.toFixed(1)} s, ${((LARGE - TASKS) / large.seconds).toFixed(0)} Tasks/s) cached with their Jobs:`,
+    );
+    console.log(
+      `  CPU per Task (warm): controller ${(largeCpu.controller / (LARGE - TASKS)).toFixed(2)} ms, API server ${(largeCpu.server / (LARGE - TASKS)).toFixed(2)} ms`,
     );
     console.log(
       `  controller RSS ${steady.rss.toFixed(0)} MB, peak ${steady.peak.toFixed(0)} MB (target < 150 MB)`,
