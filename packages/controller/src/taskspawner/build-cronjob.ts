@@ -2,7 +2,7 @@ import type { TaskSpawner } from '@kelos/shared';
 import type { V1CronJob } from '@kubernetes/client-node';
 import { SPAWNER_SERVICE_ACCOUNT, type SpawnerOptions } from './options.js';
 import type { SpawnerConfig } from './spawner-config.js';
-import { spawnerContainer, spawnerLabels, taskSpawnerOwnerReference } from './workload-meta.js';
+import { spawnerContainer, spawnerLabels, spawnerWorkloadMetadata } from './workload-meta.js';
 
 /**
  * The spawner of a cron TaskSpawner (spec §9 CronJob mode): one `--one-shot` discovery cycle per tick,
@@ -17,12 +17,7 @@ export function buildSpawnerCronJob(
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',
-    metadata: {
-      name,
-      namespace: spawner.metadata.namespace ?? 'default',
-      labels: spawnerLabels(name),
-      ownerReferences: [taskSpawnerOwnerReference(spawner)],
-    },
+    metadata: spawnerWorkloadMetadata(spawner),
     spec: {
       schedule: spawner.spec.when.cron?.schedule ?? '',
       concurrencyPolicy: 'Forbid',

@@ -2,7 +2,7 @@ import type { TaskSpawner } from '@kelos/shared';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { SPAWNER_SERVICE_ACCOUNT, type SpawnerOptions } from './options.js';
 import type { SpawnerConfig } from './spawner-config.js';
-import { spawnerContainer, spawnerLabels, taskSpawnerOwnerReference } from './workload-meta.js';
+import { spawnerContainer, spawnerLabels, spawnerWorkloadMetadata } from './workload-meta.js';
 
 /**
  * The long-running spawner of a polling TaskSpawner (spec §9 Deployment mode): same name and namespace,
@@ -17,12 +17,7 @@ export function buildSpawnerDeployment(
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: {
-      name,
-      namespace: spawner.metadata.namespace ?? 'default',
-      labels: spawnerLabels(name),
-      ownerReferences: [taskSpawnerOwnerReference(spawner)],
-    },
+    metadata: spawnerWorkloadMetadata(spawner),
     spec: {
       replicas: spawner.spec.suspend ? 0 : 1,
       selector: { matchLabels: spawnerLabels(name) },

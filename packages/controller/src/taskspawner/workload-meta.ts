@@ -1,6 +1,7 @@
 import type { TaskSpawner } from '@kelos/shared';
 import { API_GROUP, API_GROUP_VERSION, KINDS, LABEL_VALUES, LABELS } from '@kelos/shared/constants';
-import type { V1Container, V1OwnerReference } from '@kubernetes/client-node';
+import { spawnerOwnerReference } from '@kelos/shared/taskspawner';
+import type { V1Container, V1ObjectMeta } from '@kubernetes/client-node';
 import { SPAWNER_CONTAINER, SPAWNER_METRICS_PORT, type SpawnerOptions, spawnerImage } from './options.js';
 import type { SpawnerConfig } from './spawner-config.js';
 
@@ -14,15 +15,17 @@ export function spawnerLabels(spawnerName: string): Record<string, string> {
   };
 }
 
-/** The controller reference that lets the garbage collector remove the workload with its TaskSpawner. */
-export function taskSpawnerOwnerReference(spawner: TaskSpawner): V1OwnerReference {
+/**
+ * Name, namespace, labels and the controller reference (so the garbage collector removes the workload
+ * with its TaskSpawner) of the spawner's Deployment or CronJob.
+ */
+export function spawnerWorkloadMetadata(spawner: TaskSpawner): V1ObjectMeta {
+  const name = spawner.metadata.name ?? '';
   return {
-    apiVersion: API_GROUP_VERSION,
-    kind: KINDS.TaskSpawner.kind,
-    name: spawner.metadata.name ?? '',
-    uid: spawner.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
+    name,
+    namespace: spawner.metadata.namespace ?? 'default',
+    labels: spawnerLabels(name),
+    ownerReferences: [spawnerOwnerReference(spawner)],
   };
 }
 
