@@ -22,8 +22,8 @@ async function createAgentConfig(options: CreateAgentConfigOptions, command: Com
   };
   assertValid(agentConfig);
   if (options.dryRun) {
-    const { stringify } = await import('yaml');
-    process.stdout.write(stringify(agentConfig, { lineWidth: 0 }));
+    const { toYaml } = await import('../output/yaml.js');
+    process.stdout.write(toYaml(agentConfig));
     return;
   }
   await (await ctx.kelos()).create('AgentConfig', agentConfig);

@@ -35,8 +35,8 @@ async function createWorkspace(options: CreateWorkspaceOptions, command: Command
   };
   assertValid(workspace);
   if (options.dryRun) {
-    const { stringify } = await import('yaml');
-    process.stdout.write(stringify(workspace, { lineWidth: 0 }));
+    const { toYaml } = await import('../output/yaml.js');
+    process.stdout.write(toYaml(workspace));
     return;
   }
   const namespace = workspace.metadata.namespace;

@@ -1,8 +1,10 @@
+import type { Task } from '@kelos/shared';
 import { Command, Option } from 'commander';
 import { completeOptionNames } from '../completion/registry.js';
 import { CommandContext, out } from '../context.js';
 import { AGENT_TYPES, CREDENTIAL_TYPES } from '../enums.js';
 import { CliError, UsageError } from '../errors.js';
+import type { KelosClient } from '../kube/kelos.js';
 import { collect } from './common.js';
 
 interface RunOptions {
@@ -28,6 +30,8 @@ interface RunOptions {
   waitTimeout?: string;
   dryRun?: boolean;
   yes?: boolean;
+  from?: string;
+  values?: string;
 }
 
 async function readStdin(): Promise<string> {
@@ -62,10 +66,112 @@ function explicit(command: Command, key: keyof RunOptions): string | undefined {
   return source === 'cli' ? (command.getOptionValue(key) as string) : undefined;
 }
 
+async function printTask(task: Task): Promise<void> {
+  const { toYaml } = await import('../output/yaml.js');
+  process.stdout.write(toYaml(task));
+}
+
+/** Creates the Task and, with --watch, follows it to the end (cli spec §5.2 steps 8–9). */
+async function createAndWatch(
+  kelos: KelosClient,
+  ctx: CommandContext,
+  task: Task,
+  options: RunOptions,
+  waitTimeoutSeconds: number | undefined,
+): Promise<void> {
+  const namespace = task.metadata.namespace as string;
+  const name = task.metadata.name as string;
+  await kelos.create('Task', task);
+  out(`task/${name} created`);
+  if (!options.watch) return;
+
+  const { watchTask } = await import('../run/watch.js');
+  const style = await ctx.style('stdout');
+  const colour = (phase: string) =>
+    phase === 'Succeeded' ? style.green(phase) : phase === 'Failed' ? style.red(phase) : phase;
+  await watchTask(kelos, namespace, name, {
+    ...(waitTimeoutSeconds !== undefined
+      ? { timeoutMs: waitTimeoutSeconds * 1000, timeoutText: options.waitTimeout }
+      : {}),
+    onPhase: (phase) => out(`task/${name} ${colour(phase)}`),
+  });
+}
+
+/**
+ * `run --from taskspawner/<name>` (cli spec §5.3): one Task from a TaskSpawner's template, now, whatever
+ * the spawner's schedule, suspension or limits.
+ */
+async function runFrom(options: RunOptions, from: string, command: Command): Promise<void> {
+  const [fromSpawner, { randomNameSuffix }, { parseValuesFile }, { durationSeconds }] = await Promise.all([
+    import('../run/from-spawner.js'),
+    import('../run/options.js'),
+    import('../run/values-file.js'),
+    import('../util/duration.js'),
+  ]);
+  for (const [key, flag] of fromSpawner.FLAGS_FORBIDDEN_WITH_FROM) {
+    if (command.getOptionValueSource(key) === 'cli') {
+      throw new UsageError(`--${flag} cannot be used with --from`, command);
+    }
+  }
+  const spawnerName = fromSpawner.parseFromRef(from);
+  const waitTimeoutSeconds =
+    options.waitTimeout === undefined ? undefined : durationSeconds('--wait-timeout', options.waitTimeout, 1);
+  const values =
+    options.values === undefined
+      ? {}
+      : parseValuesFile(options.values, options.values === '-' ? await readStdin() : undefined);
+
+  const ctx = new CommandContext(command);
+  const kelos = await ctx.kelos();
+  const namespace = await ctx.namespace();
+  const spawner = await kelos.get('TaskSpawner', namespace, spawnerName);
+  const suffix = randomNameSuffix();
+  const now = new Date();
+  const vars = fromSpawner.manualTemplateVars(spawner, suffix, now, values);
+  const sources = spawner.spec.taskTemplate.contextSources ?? [];
+  if (sources.length > 0) {
+    const [{ fetchContextSources }, { secretKeyReader }, rest] = await Promise.all([
+      import('@kelos/shared/context-sources'),
+      import('../run/secret-reader.js'),
+      ctx.rest(),
+    ]);
+    try {
+      vars.Context = await fetchContextSources(sources, vars, {
+        readSecretKey: secretKeyReader(rest, namespace),
+        onIgnoredFailure: (_source, err) => process.stderr.write(`Warning: ${err.message}\n`),
+      });
+    } catch (err) {
+      throw new CliError(`taskspawner/${spawnerName}: fetching context sources: ${(err as Error).message}`);
+    }
+  }
+  const { SpawnerTemplateError } = await import('@kelos/shared/taskspawner');
+  let task: Task;
+  try {
+    task = fromSpawner.buildManualTask(spawner, vars, {
+      name: options.name ?? fromSpawner.manualTaskName(spawnerName, suffix),
+      now,
+    });
+  } catch (err) {
+    if (!(err instanceof SpawnerTemplateError)) throw err;
+    throw new CliError(
+      `taskspawner/${spawnerName}: ${err.message}`,
+      'A manual run has only ID, Title, Kind, TriggerType and TriggerTime (and Time, Schedule for cron); give other values in a file with --values.',
+    );
+  }
+  const { assertValid } = await import('../validate.js');
+  assertValid(task);
+  if (options.dryRun) return printTask(task);
+  await createAndWatch(kelos, ctx, task, options, waitTimeoutSeconds);
+}
+
 async function run(options: RunOptions, command: Command): Promise<void> {
   if (options.waitTimeout !== undefined && !options.watch) {
     throw new UsageError('--wait-timeout requires --watch', command);
   }
+  if (options.values !== undefined && options.from === undefined) {
+    throw new UsageError('--values requires --from', command);
+  }
+  if (options.from !== undefined) return runFrom(options, options.from, command);
   if (options.workspace && options.workspaceRepo) {
     throw new UsageError('cannot specify both --workspace and --workspace-repo', command);
   }
@@ -137,14 +243,9 @@ async function run(options: RunOptions, command: Command): Promise<void> {
     env: mergeEnv(config.env ?? [], envFlags),
   });
   assertValid(task);
-  if (options.dryRun) {
-    const { stringify } = await import('yaml');
-    process.stdout.write(stringify(task, { lineWidth: 0 }));
-    return;
-  }
+  if (options.dryRun) return printTask(task);
 
   const namespace = task.metadata.namespace as string;
-  const name = task.metadata.name as string;
   const kelos = await ctx.kelos();
   const yes = options.yes === true;
   // Secrets go through client-node, loaded only when there is one to write.
@@ -158,20 +259,7 @@ async function run(options: RunOptions, command: Command): Promise<void> {
     const { ensureInlineWorkspace } = await import('../run/workspace.js');
     await ensureInlineWorkspace(() => ctx.kube(), kelos, namespace, inline, { yes });
   }
-  await kelos.create('Task', task);
-  out(`task/${name} created`);
-  if (!options.watch) return;
-
-  const { watchTask } = await import('../run/watch.js');
-  const style = await ctx.style('stdout');
-  const colour = (phase: string) =>
-    phase === 'Succeeded' ? style.green(phase) : phase === 'Failed' ? style.red(phase) : phase;
-  await watchTask(kelos, namespace, name, {
-    ...(waitTimeoutSeconds !== undefined
-      ? { timeoutMs: waitTimeoutSeconds * 1000, timeoutText: options.waitTimeout }
-      : {}),
-    onPhase: (phase) => out(`task/${name} ${colour(phase)}`),
-  });
+  await createAndWatch(kelos, ctx, task, options, waitTimeoutSeconds);
 }
 
 export function runCommand(): Command {
@@ -230,5 +318,7 @@ export function runCommand(): Command {
     .option('--wait-timeout <duration>', 'with --watch: stop waiting after this long (exit 1)')
     .option('--dry-run', 'print the Task YAML and create nothing')
     .option('-y, --yes', 'replace differing credential Secrets and Workspaces without asking')
+    .option('--from <taskspawner/name>', "create one Task from a TaskSpawner's task template, now")
+    .option('-f, --values <file>', 'template values for --from (YAML or JSON object; "-" reads stdin)')
     .action((options: RunOptions, command: Command) => run(options, command));
 }

@@ -4,11 +4,16 @@ import { UsageError } from '../errors.js';
 /** Kubernetes' `rand.String` alphabet: no vowels (no words) and no easily confused characters. */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-/** `task-<5 random characters>`, the reference's default Task name (cli spec §5.1). */
-export function generateTaskName(): string {
+/** 5 random characters of that alphabet, the reference's `rand.String(5)`. */
+export function randomNameSuffix(): string {
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
-  return `task-${suffix}`;
+  return suffix;
+}
+
+/** `task-<5 random characters>`, the reference's default Task name (cli spec §5.1). */
+export function generateTaskName(): string {
+  return `task-${randomNameSuffix()}`;
 }
 
 export interface EnvVar {
