@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shebangNodeFlags } from './shebang-node-flags.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -80,13 +81,6 @@ function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
   return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
-}
-
-/** The flags `#!/usr/bin/env -S node FLAGS` gives node. */
-function shebangNodeFlags(script) {
-  const [first = ''] = readFileSync(script, 'utf8').split('\n', 1);
-  const words = first.replace(/^#!\S+(\s+-S)?\s+/, '').split(/\s+/);
-  return words[0] === 'node' ? words.slice(1).filter(Boolean) : [];
 }
 
 /** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */

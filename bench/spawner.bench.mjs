@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { shebangNodeFlags } from './shebang-node-flags.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -142,7 +143,11 @@ async function main() {
   cluster.writeKubeconfig(kubeconfig);
   const apiRequests = apiRequestCounter();
 
-  const child = fork(self, ['spawner'], { stdio: 'inherit' });
+  const child = fork(self, ['spawner'], {
+    stdio: 'inherit',
+    // As shipped: the node flags of kelos-spawner's shebang, which the image's ENTRYPOINT passes too.
+    execArgv: shebangNodeFlags(join(root, 'packages/controller/dist/spawner/main.js')),
+  });
   const replies = [];
   let waiting;
   child.on('message', (message) => {

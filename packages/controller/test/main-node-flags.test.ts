@@ -3,17 +3,20 @@ import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 
-describe('kelos-controller node flags', () => {
-  it('the image runs the controller with the node flags of its bin', () => {
-    const shebang = read('../src/main.ts').split('\n', 1)[0] ?? '';
+describe('node flags of the kelos-controller and kelos-spawner images', () => {
+  it.each([
+    ['kelos-controller', '../src/main.ts', 'dist/main.js'],
+    ['kelos-spawner', '../src/spawner/main.ts', 'dist/spawner/main.js'],
+  ])('the %s image runs its bin with the node flags of the bin', (target, source, script) => {
+    const shebang = read(source).split('\n', 1)[0] ?? '';
     const binFlags = shebang
       .replace(/^#!\/usr\/bin\/env -S node/, '')
       .trim()
       .split(/\s+/);
     expect(binFlags).toContain('--max-semi-space-size=4');
-    const entrypoint = /FROM runtime AS kelos-controller\nENTRYPOINT (\[.*\])/.exec(
-      read('../Dockerfile'),
-    )?.[1];
-    expect(JSON.parse(entrypoint ?? '[]')).toEqual(['node', ...binFlags, 'dist/main.js']);
+    const entrypoint = new RegExp(
+      `FROM runtime AS ${target}\\n(?:EXPOSE \\d+\\n)?ENTRYPOINT (\\[.*\\])`,
+    ).exec(read('../Dockerfile'))?.[1];
+    expect(JSON.parse(entrypoint ?? '[]')).toEqual(['node', ...binFlags, script]);
   });
 });
