@@ -66,6 +66,26 @@ describe('kelos install', () => {
     expect(version.stderr).toContain('Error: invalid version "bad tag"');
   });
 
+  it('forwards --spawner-resource-requests/limits to the controller, and rejects a malformed list', async () => {
+    const r = await cluster.run([
+      'install',
+      '--dry-run',
+      '--spawner-resource-requests',
+      'cpu=250m,memory=512Mi',
+      '--spawner-resource-limits',
+      'memory=1Gi',
+    ]);
+    expect(r.code).toBe(0);
+    const args: string[] = parseAllDocuments(r.stdout).at(-1)?.toJS().spec.template.spec.containers[0].args;
+    expect(args).toContain('--spawner-resource-requests=cpu=250m,memory=512Mi');
+    expect(args).toContain('--spawner-resource-limits=memory=1Gi');
+    const bad = await cluster.run(['install', '--dry-run', '--spawner-resource-limits', 'memory=512MB']);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr.split('\n')[0]).toBe(
+      'Error: --spawner-resource-limits "memory=512MB": invalid quantity "512MB" for memory: expected e.g. 250m, 1.5, 512Mi or 1G',
+    );
+  });
+
   it('applies everything, waits for the CRDs, and reports a controller that never becomes available', async () => {
     const r = await cluster.run(['install', '--wait-timeout', '2s']);
     expect(r.code).toBe(1);

@@ -249,6 +249,24 @@ describe('the controller Deployment', () => {
     ]);
   });
 
+  it('forwards the spawner resources to the controller, checked and in canonical form', () => {
+    const args = container({
+      spawnerResourceRequests: ' cpu = 250m , memory=512Mi,',
+      spawnerResourceLimits: 'memory=1Gi',
+    }).args;
+    expect(args?.slice(-2)).toEqual([
+      '--spawner-resource-requests=cpu=250m,memory=512Mi',
+      '--spawner-resource-limits=memory=1Gi',
+    ]);
+    expect(container({ spawnerResourceRequests: '' }).args?.join(' ')).not.toContain('spawner-resource');
+    expect(() => buildInstallManifests({ spawnerResourceRequests: 'cpu' })).toThrow(
+      '--spawner-resource-requests "cpu": invalid resource entry "cpu": expected name=quantity',
+    );
+    expect(() => buildInstallManifests({ spawnerResourceLimits: 'memory=lots' })).toThrow(
+      '--spawner-resource-limits "memory=lots": invalid quantity "lots" for memory',
+    );
+  });
+
   it('rejects a version that is not an image tag, and a base URL that is not http(s)', () => {
     expect(() => buildInstallManifests({ version: 'v1 beta' })).toThrow(/invalid version "v1 beta"/);
     expect(() => buildInstallManifests({ version: '-rc1' })).toThrow(/invalid version/);

@@ -10,6 +10,8 @@ interface InstallOptions {
   dryRun?: boolean;
   wait: boolean;
   waitTimeout: string;
+  spawnerResourceRequests?: string;
+  spawnerResourceLimits?: string;
 }
 
 async function install(options: InstallOptions, command: Command): Promise<void> {
@@ -21,9 +23,15 @@ async function install(options: InstallOptions, command: Command): Promise<void>
     manifests = buildInstallManifests({
       version: options.version,
       ...(options.imagePullPolicy ? { imagePullPolicy: options.imagePullPolicy } : {}),
+      ...(options.spawnerResourceRequests !== undefined && {
+        spawnerResourceRequests: options.spawnerResourceRequests,
+      }),
+      ...(options.spawnerResourceLimits !== undefined && {
+        spawnerResourceLimits: options.spawnerResourceLimits,
+      }),
     });
   } catch (err) {
-    // The builder rejects only option values (an invalid image tag), so this is the command line's fault.
+    // The builder rejects only option values (an image tag, a resource list), so this is the command line's fault.
     throw new UsageError((err as Error).message, command);
   }
   if (options.dryRun) {
@@ -87,6 +95,11 @@ export function installCommand(): Command {
         'pull policy of the controller and the images it runs',
       ).choices(IMAGE_PULL_POLICIES),
     )
+    .option(
+      '--spawner-resource-requests <list>',
+      'resource requests of every spawner container, e.g. cpu=250m,memory=512Mi',
+    )
+    .option('--spawner-resource-limits <list>', 'resource limits of every spawner container, same syntax')
     .option('--dry-run', 'print the manifests and change nothing')
     .option('--no-wait', 'do not wait for the controller to become available')
     .option('--wait-timeout <duration>', 'how long to wait for the CRDs and the controller', '5m')

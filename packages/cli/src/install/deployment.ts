@@ -31,6 +31,9 @@ export function controllerArgs(options: ResolvedInstallOptions): string[] {
     if (options.imagePullPolicy) args.push(`--${flag}-pull-policy=${options.imagePullPolicy}`);
   }
   if (options.githubApiBaseUrl) args.push(`--github-api-base-url=${options.githubApiBaseUrl}`);
+  if (options.spawnerResourceRequests)
+    args.push(`--spawner-resource-requests=${options.spawnerResourceRequests}`);
+  if (options.spawnerResourceLimits) args.push(`--spawner-resource-limits=${options.spawnerResourceLimits}`);
   args.push(...options.controllerArgs);
   return args;
 }

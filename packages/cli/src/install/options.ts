@@ -1,4 +1,5 @@
 import { AGENT_TYPE_INFO, AGENT_TYPES, type AgentType, withDefaultTag } from '@kelos/shared';
+import { parseResourceList } from '@kelos/shared/resource-list';
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
 import {
   assertValidTag,
@@ -28,6 +29,12 @@ export interface InstallOptions {
   controllerArgs?: readonly string[];
   /** Resources of the controller container; replaces the defaults entirely. */
   controllerResources?: V1ResourceRequirements;
+  /**
+   * Requests and limits of every spawner container, as the controller's `--spawner-resource-requests`
+   * and `--spawner-resource-limits` take them: `cpu=250m,memory=512Mi` (cli spec §4.1).
+   */
+  spawnerResourceRequests?: string;
+  spawnerResourceLimits?: string;
 }
 
 /** An image the controller is told about through `--<flag>=<image>` (api-controller §2). */
@@ -46,6 +53,9 @@ export interface ResolvedInstallOptions {
   githubApiBaseUrl?: string;
   controllerArgs: string[];
   controllerResources?: V1ResourceRequirements;
+  /** The spawner resource flags, checked and in canonical form (`name=quantity` joined by `,`). */
+  spawnerResourceRequests?: string;
+  spawnerResourceLimits?: string;
 }
 
 export function resolveInstallOptions(options: InstallOptions = {}): ResolvedInstallOptions {
@@ -68,7 +78,31 @@ export function resolveInstallOptions(options: InstallOptions = {}): ResolvedIns
   // A copy, so that the manifests built from it share nothing with the caller.
   if (options.controllerResources)
     resolved.controllerResources = structuredClone(options.controllerResources);
+  const requests = checkedResourceList('spawner-resource-requests', options.spawnerResourceRequests);
+  const limits = checkedResourceList('spawner-resource-limits', options.spawnerResourceLimits);
+  if (requests) resolved.spawnerResourceRequests = requests;
+  if (limits) resolved.spawnerResourceLimits = limits;
   return resolved;
+}
+
+/**
+ * Checked with the controller's own parser, so that a typo fails the install rather than the controller's
+ * start; undefined when empty.
+ */
+function checkedResourceList(flag: string, text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  let list: Record<string, string> | undefined;
+  try {
+    list = parseResourceList(text);
+  } catch (err) {
+    throw new Error(`--${flag} "${text}": ${(err as Error).message}`);
+  }
+  return (
+    list &&
+    Object.entries(list)
+      .map(([name, quantity]) => `${name}=${quantity}`)
+      .join(',')
+  );
 }
 
 /** Fails at install time rather than in a controller crash loop. */
