@@ -288,6 +288,42 @@ describe('workspaces, agent configs and task spawners', () => {
     );
   });
 
+  it('lists a GitHub task spawner with its source and counts, and details it', async () => {
+    cluster.api.client.create('taskspawners.kelos.dev', {
+      apiVersion: 'kelos.dev/v1alpha1',
+      kind: 'TaskSpawner',
+      metadata: { name: 'triage', namespace: 'default' },
+      spec: {
+        when: { githubIssues: { labels: ['bug', 'p1'], state: 'open' } },
+        taskTemplate: {
+          type: 'codex',
+          model: 'gpt-5',
+          credentials: { type: 'none' },
+          workspaceRef: { name: 'widgets' },
+        },
+      },
+    } as never);
+    const table = await cluster.run(['get', 'taskspawners']);
+    expect(table.stdout).toMatch(/^NAME {3,}SOURCE {3,}PHASE {3,}DISCOVERED {3,}TASKS {3,}AGE$/m);
+    expect(table.stdout).toMatch(/^triage {3,}GitHub Issues {3,}- {3,}0 {3,}0 {3,}\S+$/m);
+    const detail = (await cluster.run(['get', 'ts', 'triage', '-d'])).stdout;
+    const field = (label: string, value: string) => `${`${label}:`.padEnd(20)}${value}\n`;
+    for (const line of [
+      field('Name', 'triage'),
+      field('Workspace', 'widgets'),
+      field('Source', 'GitHub Issues'),
+      field('State', 'open'),
+      field('Labels', 'bug, p1'),
+      field('Task Type', 'codex'),
+      field('Model', 'gpt-5'),
+      field('Poll Interval', '5m'),
+      field('Discovered', '0'),
+      field('Tasks Created', '0'),
+    ]) {
+      expect(detail).toContain(line);
+    }
+  });
+
   it('suspends and resumes a task spawner with a merge patch, idempotently', async () => {
     cluster.api.client.create('taskspawners.kelos.dev', {
       apiVersion: 'kelos.dev/v1alpha1',
