@@ -74,6 +74,16 @@ describe('reading the kubeconfig without @kubernetes/client-node', () => {
     expect(() => readKubeconfig(path, 'nope')).toThrow('context "nope" does not exist in the kubeconfig');
   });
 
+  it('reads scalars as YAML 1.2 core, as client-go does: a date-like token stays a string', () => {
+    const path = cluster.write(
+      'kubeconfigs/date-token',
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: 2026-01-01}}]\ncontexts: [{name: one, context: {cluster: c, user: u, namespace: team}}]\ncurrent-context: one\n',
+    );
+    expect(readKubeconfig(path)).toMatchObject({ namespace: 'team', access: { token: '2026-01-01' } });
+    const broken = cluster.write('kubeconfigs/broken', 'clusters: [unclosed\n');
+    expect(() => readKubeconfig(broken)).toThrow(/^loading kubeconfig: \S/);
+  });
+
   it('leaves plugins and proxies to client-node', () => {
     const exec = variant('exec', (doc) => {
       user(doc).exec = { apiVersion: 'client.authentication.k8s.io/v1', command: 'true' };

@@ -39,7 +39,7 @@ async function get(kind: KindName, options: GetOptions, command: Command): Promi
   const printOptions = { allNamespaces, detail: options.detail === true, ...(output ? { output } : {}) };
   if (name !== undefined) {
     const object = await kelos.get(kind, await ctx.namespace(), name);
-    process.stdout.write(print.formatObject(kind, object, printOptions));
+    process.stdout.write(await print.formatObject(kind, object, printOptions));
     return;
   }
   const list = await kelos.list(kind, allNamespaces ? undefined : await ctx.namespace());
@@ -47,7 +47,7 @@ async function get(kind: KindName, options: GetOptions, command: Command): Promi
   if (phaseFilter && kind === 'Task') {
     items = items.filter((o) => 'status' in o && phaseFilter.has(o.status?.phase as TaskPhaseName));
   }
-  process.stdout.write(print.formatList(kind, items, printOptions));
+  process.stdout.write(await print.formatList(kind, items, printOptions));
 }
 
 function getResource(kind: KindName): Command {

@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import type { OutputFormat } from '../enums.js';
 import type { KelosObject, KelosObjects } from '../kube/kelos.js';
 import { API_GROUP, API_VERSION, type KindName, RESOURCES } from '../resources.js';
@@ -42,16 +41,19 @@ function presentable<K extends KindName>(kind: K, object: KelosObjects[K]): Kelo
   } as unknown as KelosObjects[K];
 }
 
-function serialise(value: unknown, format: 'yaml' | 'json'): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 });
+/** The YAML writer is loaded only for `-o yaml`: tables, the common case, start without it. */
+async function serialise(value: unknown, format: 'yaml' | 'json'): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
+  const { toYaml } = await import('./yaml.js');
+  return toYaml(value);
 }
 
 /** One object, as `get <resource> <name>` shows it. */
-export function formatObject<K extends KindName>(
+export async function formatObject<K extends KindName>(
   kind: K,
   object: KelosObjects[K],
   options: PrintOptions,
-): string {
+): Promise<string> {
   const { output } = options;
   if (output === 'yaml' || output === 'json') return serialise(presentable(kind, object), output);
   if (options.detail) return renderDetail(DETAIL[kind](object, options.now ?? Date.now()));
@@ -59,11 +61,11 @@ export function formatObject<K extends KindName>(
 }
 
 /** A list: a table (header only when empty, cli spec §7), names, or a `<Kind>List` document. */
-export function formatList<K extends KindName>(
+export async function formatList<K extends KindName>(
   kind: K,
   items: readonly KelosObjects[K][],
   options: PrintOptions,
-): string {
+): Promise<string> {
   const { output } = options;
   if (output === 'yaml' || output === 'json') {
     const list = {
