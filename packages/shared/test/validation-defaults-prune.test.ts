@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyDefaults, type JSONSchemaProps, pruneUnknownFields } from '../src/validation/index.js';
+import {
+  applyDefaults,
+  applyDefaultsInPlace,
+  type JSONSchemaProps,
+  pruneUnknownFields,
+  pruneUnknownFieldsInPlace,
+} from '../src/validation/index.js';
 
 describe('applyDefaults', () => {
   const schema: JSONSchemaProps = {
@@ -76,6 +82,24 @@ describe('applyDefaults', () => {
     first.spec.resources.memory = 'changed';
     expect(input).toEqual({ spec: { resources: {} } });
     expect(applyDefaults(schema, {})).toMatchObject({ spec: { resources: { memory: '1Gi' } } });
+  });
+
+  it('in place: defaults the value itself, with copies of the defaults', () => {
+    const input: { spec: { resources: { cpu?: string; memory?: string } } } = { spec: { resources: {} } };
+    const resources = input.spec.resources;
+    applyDefaultsInPlace(schema, input);
+    expect(input.spec.resources).toBe(resources);
+    expect(input).toEqual({
+      spec: { type: 'claude-code', ttl: 3600, resources: { memory: '1Gi' } },
+    });
+    const other = {};
+    applyDefaultsInPlace(schema, other);
+    expect(other).toEqual({
+      spec: { type: 'claude-code', ttl: 3600, resources: { cpu: '1', memory: '1Gi' } },
+    });
+    expect((other as { spec: { resources: object } }).spec.resources).not.toBe(
+      schema.properties?.spec?.properties?.resources?.default,
+    );
   });
 });
 
@@ -169,5 +193,13 @@ describe('pruneUnknownFields', () => {
     const value = { spec: { extra: 1 } };
     pruneUnknownFields(schema, value);
     expect(value).toEqual({ spec: { extra: 1 } });
+  });
+
+  it('in place: removes the unknown fields from the value itself and lists their paths', () => {
+    const value = { spec: { prompt: 'p', extra: 1, remotes: [{ name: 'a', url: 'x' }] }, status: {} };
+    const remotes = value.spec.remotes;
+    expect(pruneUnknownFieldsInPlace(schema, value)).toEqual(['spec.extra', 'spec.remotes[0].url', 'status']);
+    expect(value).toEqual({ spec: { prompt: 'p', remotes: [{ name: 'a' }] } });
+    expect(value.spec.remotes).toBe(remotes);
   });
 });

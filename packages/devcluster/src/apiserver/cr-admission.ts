@@ -1,4 +1,9 @@
-import { applyDefaults, type JSONSchemaProps, pruneUnknownFields, validateObject } from '@kelos/shared';
+import {
+  applyDefaultsInPlace,
+  type JSONSchemaProps,
+  pruneUnknownFieldsInPlace,
+  validateObject,
+} from '@kelos/shared';
 import type { FieldError } from './field-errors.js';
 import type { ResourceType } from './registry.js';
 import { badRequest } from './status.js';
@@ -8,7 +13,9 @@ import { validateMetadata } from './validation.js';
 /**
  * Custom resources go through the same steps as in kube-apiserver: prune unknown fields (or reject them
  * when the client asked for strict field validation), apply schema defaults, validate (including CEL
- * transition rules against the old object). Mutates and returns the object.
+ * transition rules against the old object). The object is the request's own (a decoded body, or a merge
+ * that copied what it took from the stored object), so pruning and defaulting work in place, without copies;
+ * it is mutated and returned.
  */
 export function admitCustomResource(
   rt: ResourceType,
@@ -20,7 +27,7 @@ export function admitCustomResource(
   if (!schema) return { obj, errors: validateMetadata(rt, obj, old) };
   // apiVersion, kind and metadata are never pruned: ObjectMeta is validated on its own.
   const { apiVersion, kind, metadata, ...content } = obj;
-  const { value, pruned } = pruneUnknownFields(schema, content);
+  const pruned = pruneUnknownFieldsInPlace(schema, content);
   if (strict && pruned.length > 0) {
     throw badRequest(
       `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${pruned
@@ -28,7 +35,9 @@ export function admitCustomResource(
         .join(', ')}`,
     );
   }
-  const defaulted = applyDefaults(schema, { ...(value as object), apiVersion, kind, metadata }) as KObject;
+  // metadata is defaulted by no schema: it is stored as sent (and validated on its own below).
+  const defaulted = { ...content, apiVersion, kind } as KObject;
+  applyDefaultsInPlace(schema, defaulted);
   defaulted.metadata = metadata;
   const errors = [...validateMetadata(rt, defaulted, old), ...validateObject(schema, defaulted, old)];
   return { obj: defaulted, errors };

@@ -51,3 +51,11 @@ export function applyDefaults(schema: JSONSchemaProps, value: unknown): unknown 
   defaultInPlace(copy, schema);
   return copy;
 }
+
+/**
+ * Applies the schema's defaults to `value` itself, for a caller that owns it (an apiserver decoding a
+ * request body): no copy.
+ */
+export function applyDefaultsInPlace(schema: JSONSchemaProps, value: unknown): void {
+  defaultInPlace(value, schema);
+}

@@ -7,7 +7,7 @@ import type { FieldError } from './field-error.js';
 import type { JSONSchemaProps } from './schema.js';
 import { validateTree } from './validate.js';
 
-export { applyDefaults } from './defaults.js';
+export { applyDefaults, applyDefaultsInPlace } from './defaults.js';
 export {
   type FieldError,
   type FieldErrorType,
@@ -16,7 +16,7 @@ export {
   formatFieldErrorBody,
   formatInvalidMessage,
 } from './field-error.js';
-export { type PruneResult, pruneUnknownFields } from './prune.js';
+export { type PruneResult, pruneUnknownFields, pruneUnknownFieldsInPlace } from './prune.js';
 export type { JSONSchemaProps, JSONSchemaType, ValidationRule, ValidationRuleReason } from './schema.js';
 export { type ValidateOptions, validateValue } from './validate.js';
 

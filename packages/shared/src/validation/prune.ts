@@ -73,7 +73,15 @@ export interface PruneResult {
 /** A copy of `value` without the fields `schema` does not specify, and the paths of those fields. */
 export function pruneUnknownFields(schema: JSONSchemaProps, value: unknown): PruneResult {
   const copy = cloneJson(value);
+  return { value: copy, pruned: pruneUnknownFieldsInPlace(schema, copy) };
+}
+
+/**
+ * Removes the fields `schema` does not specify from `value` itself, for a caller that owns it (an
+ * apiserver decoding a request body): no copy. Returns the paths of the removed fields.
+ */
+export function pruneUnknownFieldsInPlace(schema: JSONSchemaProps, value: unknown): string[] {
   const pruner = new Pruner();
-  pruner.prune(copy, schema, '');
-  return { value: copy, pruned: pruner.pruned };
+  pruner.prune(value, schema, '');
+  return pruner.pruned;
 }
