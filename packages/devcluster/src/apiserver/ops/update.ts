@@ -72,9 +72,13 @@ export function commitUpdate(c: Cluster, rt: ResourceType, next: KObject, curren
  */
 function merge(rt: ResourceType, old: KObject, body: KObject, sub: Subresource): KObject {
   if (sub === 'status') {
-    const next = cloneJson(old);
-    if (body.status === undefined) delete next.status;
-    else next.status = body.status;
+    // A copy of the stored object but for its status, which the body's replaces in place (key order kept).
+    const next = {} as KObject;
+    for (const [k, v] of Object.entries(old)) {
+      if (k !== 'status') next[k] = cloneJson(v);
+      else if (body.status !== undefined) next.status = body.status;
+    }
+    if (old.status === undefined && body.status !== undefined) next.status = body.status;
     return next;
   }
   const meta = body.metadata;
