@@ -15,8 +15,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const program = buildProgram();
 const args = process.argv.slice(2);
+const program = buildProgram(args);
 if (args[0] === '__complete') {
   const { runComplete } = await import('./commands/complete.js');
   await runComplete(program, args.slice(1));
