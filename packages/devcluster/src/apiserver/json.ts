@@ -1,16 +1,25 @@
-/** JSON with object keys sorted, so two equal values always encode the same whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const keys = Object.keys(value).sort();
-    const parts: string[] = [];
-    for (const k of keys) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
-    }
-    return `{${parts.join(',')}}`;
+/**
+ * Whether two JSON values encode the same, key order aside: an undefined property counts as absent and an
+ * undefined array item as null, as in JSON.stringify. An update's no-op and generation checks compare whole
+ * objects with it, without encoding them.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => sameJson(v ?? null, b[i] ?? null));
   }
-  return JSON.stringify(value) ?? 'null';
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k of Object.keys(x)) {
+    if (x[k] === undefined) continue;
+    defined++;
+    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k])) return false;
+  }
+  for (const k of Object.keys(y)) if (y[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /** RFC 3339 with second precision, the form Kubernetes timestamps take. */

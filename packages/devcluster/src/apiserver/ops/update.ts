@@ -1,7 +1,7 @@
 import { admit, isCrdResource } from '../admission.js';
 import type { Cluster } from '../cluster.js';
 import { cloneJson, Entry } from '../entry.js';
-import { canonicalJson } from '../json.js';
+import { sameJson } from '../json.js';
 import { recordUpdateManager } from '../patch/index.js';
 import type { ResourceType } from '../registry.js';
 import { badRequest, conflict, MODIFIED_CONFLICT } from '../status.js';
@@ -21,14 +21,14 @@ const SERVER_OWNED_META = [
 ];
 
 /** Everything but metadata and status: what `metadata.generation` tracks. */
-function specOf(obj: KObject): string {
+function specOf(obj: KObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return canonicalJson(rest);
+  return rest;
 }
 
 function sameContent(a: KObject, b: KObject): boolean {
   const strip = (o: KObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return canonicalJson(strip(a)) === canonicalJson(strip(b));
+  return sameJson(strip(a), strip(b));
 }
 
 /**
@@ -142,7 +142,7 @@ export function updateFrom(
   }
   if (rt.tracksGeneration) {
     const gen = typeof old.metadata.generation === 'number' ? old.metadata.generation : 1;
-    next.metadata.generation = specOf(old) === specOf(next) ? gen : gen + 1;
+    next.metadata.generation = sameJson(specOf(old), specOf(next)) ? gen : gen + 1;
   }
   next.metadata.resourceVersion = old.metadata.resourceVersion;
   if (sameContent(old, next)) return current;
