@@ -22,7 +22,16 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return defined === 0;
 }
 
+// Every write stamps a time; within a second they all share one formatting.
+let stampedSecond = Number.NaN;
+let stamp = '';
+
 /** RFC 3339 with second precision, the form Kubernetes timestamps take. */
 export function nowTimestamp(offsetSeconds = 0): string {
-  return new Date(Date.now() + offsetSeconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor((Date.now() + offsetSeconds * 1000) / 1000);
+  if (second !== stampedSecond) {
+    stamp = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    stampedSecond = second;
+  }
+  return stamp;
 }

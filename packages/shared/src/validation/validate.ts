@@ -135,7 +135,8 @@ class Validator {
     name: string,
     old: OldValue | undefined,
   ): void {
-    const quoted = goQuote(name);
+    // Only a failure quotes the name: this runs for every node of every object validated.
+    const quoted = () => goQuote(name);
     const best = (results: FieldError[][]) =>
       results.reduce<FieldError[] | undefined>(
         (b, r) => (b === undefined || r.length < b.length ? r : b),
@@ -152,7 +153,7 @@ class Validator {
       }
       if (!valid) {
         this.errors.push(
-          composite(`${quoted} must validate at least one schema (anyOf)`),
+          composite(`${quoted()} must validate at least one schema (anyOf)`),
           ...(best(results) ?? []),
         );
       }
@@ -162,7 +163,7 @@ class Validator {
       const valid = results.filter((r) => r.length === 0).length;
       if (valid !== 1) {
         const found = valid === 0 ? 'Found none valid' : `Found ${valid} valid alternatives`;
-        this.errors.push(composite(`${quoted} must validate one and only one schema (oneOf). ${found}`));
+        this.errors.push(composite(`${quoted()} must validate one and only one schema (oneOf). ${found}`));
         if (valid === 0) this.errors.push(...(best(results) ?? []));
       }
     }
@@ -173,13 +174,13 @@ class Validator {
       if (valid !== results.length) {
         this.errors.push(
           composite(
-            `${quoted} must validate all the schemas (allOf)${valid === 0 ? '. None validated' : ''}`,
+            `${quoted()} must validate all the schemas (allOf)${valid === 0 ? '. None validated' : ''}`,
           ),
         );
       }
     }
     if (schema.not && this.alternative(schema.not, value, name, old).length === 0) {
-      this.errors.push(composite(`${quoted} must not validate the schema (not)`));
+      this.errors.push(composite(`${quoted()} must not validate the schema (not)`));
     }
   }
 
