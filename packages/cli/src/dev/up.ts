@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { out } from '../context.js';
 import { CliError } from '../errors.js';
@@ -90,7 +90,12 @@ export async function devUp(paths: DevPaths, options: DevUpOptions): Promise<voi
     ...(options.hostAgents && {
       hostAgents: {
         roots: writeHostAgentRoots(checkout, dirname(paths.emptyRoot)),
-        path: process.env.PATH ?? '',
+        // Only directories that exist: the node bind-mounts the ones under /tmp, and bwrap refuses a
+        // missing source (package managers put every ancestor's node_modules/.bin on PATH).
+        path: (process.env.PATH ?? '')
+          .split(':')
+          .filter((dir) => dir !== '' && existsSync(dir))
+          .join(':'),
       },
     }),
   });
