@@ -32,3 +32,33 @@ export function humanDuration(ms: number): string {
   }
   return `${years}y`;
 }
+
+const UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** A Go `time.ParseDuration` string (`90s`, `1h30m`, `1.5m`, `0`, `-2m`) in milliseconds, or undefined. */
+export function parseGoDuration(text: string): number | undefined {
+  const match = /^([-+]?)(.*)$/.exec(text) as RegExpExecArray;
+  const sign = match[1] === '-' ? -1 : 1;
+  const rest = match[2] ?? '';
+  if (rest === '0') return 0;
+  const pattern = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+  let total = 0;
+  let index = 0;
+  while (index < rest.length) {
+    pattern.lastIndex = index;
+    const unit = pattern.exec(rest);
+    if (!unit) return undefined;
+    total += Number(unit[1]) * (UNITS_MS[unit[2] as string] as number);
+    index = pattern.lastIndex;
+  }
+  return index === 0 ? undefined : sign * total;
+}
