@@ -266,6 +266,10 @@ async function main() {
     console.log(
       `${LARGE} Tasks (+${LARGE - TASKS} in ${large.seconds.toFixed(1)} s, ${((LARGE - TASKS) / large.seconds).toFixed(0)} Tasks/s) cached with their Jobs:`,
     );
+    // The same floor as above: what share of the raw create rate the controller sustains once warm.
+    console.log(
+      `  sustained ratio Tasks/s / creates/s: ${((LARGE - TASKS) / large.seconds / rawRate).toFixed(2)}`,
+    );
     console.log(
       `  CPU per Task (warm): controller ${(largeCpu.controller / (LARGE - TASKS)).toFixed(2)} ms, API server ${(largeCpu.server / (LARGE - TASKS)).toFixed(2)} ms`,
     );
