@@ -30,3 +30,21 @@ function slimMetadata(metadata: KubernetesObject['metadata']): KubernetesObject[
   const { managedFields: _managed, annotations: _annotations, ...kept } = metadata;
   return kept;
 }
+
+/** Base64 of `set`: what a Secret cached by {@link secretKeysOnly} holds for every key that has a value. */
+export const SECRET_VALUE_PLACEHOLDER = 'c2V0';
+
+/**
+ * A Secret's metadata (without annotations), type and which keys hold a value, never the values. A
+ * cluster-wide cache of Secrets kept whole would hold every credential of the cluster in the controller's
+ * memory; telling a GitHub App Secret from a token Secret (spec §9) needs only the key names.
+ */
+export function secretKeysOnly<T extends KubernetesObject & { type?: string; data?: Record<string, string> }>(
+  secret: T,
+): T {
+  const { apiVersion, kind, metadata, type, data } = secret;
+  const keys = Object.fromEntries(
+    Object.entries(data ?? {}).map(([key, value]) => [key, value ? SECRET_VALUE_PLACEHOLDER : '']),
+  );
+  return { apiVersion, kind, metadata: slimMetadata(metadata), type, data: keys } as T;
+}

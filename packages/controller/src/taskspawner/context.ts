@@ -9,6 +9,7 @@ import type { SpawnerOptions } from './options.js';
 
 export type CachedDeployment = Wire<V1Deployment>;
 export type CachedCronJob = Wire<V1CronJob>;
+/** A Secret as the controller caches it: which keys hold a value, not the values (`secretKeysOnly`). */
 export type CachedSecret = Wire<V1Secret>;
 
 /** The informer caches of the TaskSpawner controller (spec §9 watches). */

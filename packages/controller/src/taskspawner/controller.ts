@@ -1,6 +1,7 @@
 import { LABELS } from '@kelos/shared/constants';
 import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { KubeEventRecorder } from '../events/recorder.js';
+import { secretKeysOnly } from '../runtime/cache-transforms.js';
 import type { Controller } from '../runtime/controller.js';
 import { kinds } from '../runtime/kinds.js';
 import { makeClients } from '../runtime/kube-client.js';
@@ -31,7 +32,7 @@ export function setupTaskSpawnerController(
     deployments: mgr.informer(kinds.Deployment, { labelSelector: LABELS.taskSpawner }),
     cronJobs: mgr.informer(kinds.CronJob, { labelSelector: LABELS.taskSpawner }),
     workspaces: mgr.informer(kinds.Workspace),
-    secrets: mgr.informer(kinds.Secret),
+    secrets: mgr.informer(kinds.Secret, { transform: secretKeysOnly }),
     tasks: mgr.informer(kinds.Task, { labelSelector: LABELS.taskSpawner }),
   };
   const deps: TaskSpawnerDeps = {
