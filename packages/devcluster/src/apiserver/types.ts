@@ -1,3 +1,5 @@
+import type { ObjectMeta as WireObjectMeta } from '@kelos/shared';
+
 /** The object shapes the API server handles; every stored object is a plain JSON value of this form. */
 
 export interface OwnerReference {
@@ -9,19 +11,8 @@ export interface OwnerReference {
   blockOwnerDeletion?: boolean;
 }
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
+/** Kelos's wire ObjectMeta, with the server's own fields and room for any other. */
+export interface ObjectMeta extends Omit<WireObjectMeta, 'ownerReferences'> {
   ownerReferences?: OwnerReference[];
   managedFields?: unknown[];
   [key: string]: unknown;
