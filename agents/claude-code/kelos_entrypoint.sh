@@ -1,5 +1,4 @@
 #!/bin/bash
-# shellcheck disable=SC2016 # node -e programs are single-quoted on purpose: ${…} in them is JavaScript.
 # Kelos agent image entrypoint for Claude Code (contract: docs/agent-image-interface.md).
 # $1 is the Task prompt; KELOS_* env configures the run; stdout is Claude's stream-json followed
 # by the output marker block from /kelos/kelos-capture.
@@ -35,41 +34,9 @@ fs.writeFileSync(file, JSON.stringify(config, null, 2));
 ' || exit 1
 fi
 
-# >>> setup command (identical in every Kelos entrypoint)
-# Workspace.spec.setupCommand arrives as a JSON array of strings; node decodes it and runs it
-# without a shell, in the working directory, before the agent. A failure ends the container with
-# the command's exit code (invalid JSON: 2, cannot start: 127) and the agent never starts.
-if [ -n "${KELOS_SETUP_COMMAND:-}" ]; then
-  printf '\n%s\n' '---KELOS_SETUP_COMMAND_START---' >&2
-  node -e '
-const { spawnSync } = require("node:child_process");
-const { constants } = require("node:os");
-let argv;
-try {
-  argv = JSON.parse(process.env.KELOS_SETUP_COMMAND);
-} catch (err) {
-  console.error(`KELOS_SETUP_COMMAND is not valid JSON: ${err.message}`);
-  process.exit(2);
-}
-if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === "string")) {
-  console.error("KELOS_SETUP_COMMAND must be a non-empty JSON array of strings");
-  process.exit(2);
-}
-const run = spawnSync(argv[0], argv.slice(1), { stdio: "inherit" });
-if (run.error) {
-  console.error(`cannot run ${argv[0]}: ${run.error.message}`);
-  process.exit(127);
-}
-process.exit(run.signal ? 128 + constants.signals[run.signal] : run.status);
-'
-  setup_exit_code=$?
-  if [ "$setup_exit_code" -ne 0 ]; then
-    printf '\n%s exit=%s\n' '---KELOS_SETUP_COMMAND_FAILED---' "$setup_exit_code" >&2
-    exit "$setup_exit_code"
-  fi
-  printf '\n%s\n' '---KELOS_SETUP_COMMAND_DONE---' >&2
-fi
-# <<< setup command
+# The Workspace setup command; a failed one ends the entrypoint here, before the agent.
+# shellcheck source=SCRIPTDIR/../setup-command.sh
+. /kelos/setup-command.sh || exit 1
 
 # Sessions prepare the configuration above and then run Claude themselves.
 if [ "${KELOS_SESSION_SETUP_ONLY:-}" = "1" ]; then

@@ -1,6 +1,9 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AGENT_TYPES } from '@kelos/shared/constants';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeHostAgentRoots } from '../src/dev/host-agents.js';
 import { devImageMap } from '../src/dev/image-map.js';
 import { type CliResult, Sandbox, spawnAsync } from './cli-harness.js';
 
@@ -75,6 +78,28 @@ describe('the dev image map', () => {
       '/tmp/k',
       '/tmp/node-v20/bin',
     ]);
+  });
+});
+
+describe('the host agent roots', () => {
+  it('hold each bundled entrypoint with every script it sources from /kelos', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kelos-host-agents-'));
+    try {
+      const roots = writeHostAgentRoots(CHECKOUT, dir);
+      for (const type of AGENT_TYPES) {
+        const entrypoint = readFileSync(join(roots[type], 'kelos_entrypoint.sh'), 'utf8');
+        expect(entrypoint).toBe(readFileSync(join(CHECKOUT, 'agents', type, 'kelos_entrypoint.sh'), 'utf8'));
+        const sourced = [...entrypoint.matchAll(/^\. \/kelos\/(\S+)/gm)].map((m) => m[1] ?? '');
+        expect(sourced, type).toContain('setup-command.sh');
+        for (const script of sourced) {
+          expect(readFileSync(join(roots[type], 'kelos', script), 'utf8'), `${type}: ${script}`).toBe(
+            readFileSync(join(CHECKOUT, 'agents', script), 'utf8'),
+          );
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

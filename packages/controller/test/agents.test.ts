@@ -12,6 +12,8 @@ import { hasBwrap, runSandbox } from './fixtures/agents/sandbox.js';
  */
 
 const HOME = '/home/agent';
+/** agents/<name>, which every bundled image has at /kelos/<name> for its entrypoint to source. */
+const SHARED_SCRIPTS = ['setup-command.sh', 'install-skills.sh'];
 const CLI: Record<string, string> = {
   'claude-code': 'claude',
   codex: 'codex',
@@ -55,6 +57,9 @@ afterEach(() => {
 function image(type: string): string {
   const dir = join(root, 'image');
   put(dir, '/kelos_entrypoint.sh', { copyOf: join(AGENTS_DIR, type, 'kelos_entrypoint.sh') });
+  for (const script of SHARED_SCRIPTS) {
+    put(dir, `/kelos/${script}`, { copyOf: join(AGENTS_DIR, script) }, 0o644);
+  }
   put(dir, '/kelos/kelos-capture', CAPTURE_SHIM);
   put(dir, `/usr/local/bin/${CLI[type]}`, { copyOf: join(FIXTURES_DIR, 'fake-cli.mjs') });
   // The image's /kelos is bound read-only as a whole, so the plugin mount point must exist in it
@@ -395,6 +400,21 @@ describe.skipIf(!hasBwrap)('setup command', () => {
     expect(r.cli).toBeUndefined();
     expect(r.stdout).toBe('');
   });
+
+  it('fake agent: its rootfs runs the setup command as is, from its own /kelos', async () => {
+    const r = await runSandbox({
+      image: join(AGENTS_DIR, 'fake', 'rootfs'),
+      mounts: [{ source: repo, target: '/workspace/repo' }],
+      argv: ['/kelos_entrypoint.sh', 'Fix the parser'],
+      cwd: '/workspace/repo',
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', KELOS_SETUP_COMMAND: '["bash", "-c", "exit 4"]' },
+    });
+    expect(r.code).toBe(4);
+    expect(r.stderr.toString()).toBe(
+      '\n---KELOS_SETUP_COMMAND_START---\n\n---KELOS_SETUP_COMMAND_FAILED--- exit=4\n',
+    );
+    expect(r.stdout.toString()).toBe('');
+  });
 });
 
 describe.skipIf(!hasBwrap)('gh wrapper', () => {
@@ -425,26 +445,29 @@ describe.skipIf(!hasBwrap)('gh wrapper', () => {
 });
 
 describe('entrypoint sources', () => {
-  const entrypoints = ['claude-code', 'codex', 'gemini', 'opencode', 'cursor', 'fake/rootfs'].map((dir) =>
-    readFileSync(join(AGENTS_DIR, dir, 'kelos_entrypoint.sh'), 'utf8'),
-  );
-  const block = (text: string, name: string) => {
-    const start = text.indexOf(`# >>> ${name}`);
-    const end = text.indexOf(`# <<< ${name}`);
-    return start >= 0 && end > start ? text.slice(text.indexOf('\n', start), end) : undefined;
-  };
+  const sources = ['claude-code', 'codex', 'gemini', 'opencode', 'cursor', 'fake/rootfs'].map((dir) => ({
+    dir,
+    text: readFileSync(join(AGENTS_DIR, dir, 'kelos_entrypoint.sh'), 'utf8'),
+  }));
 
-  it('share one setup-command block and one skill-installation block, word for word', () => {
-    const setup = entrypoints.map((text) => block(text, 'setup command'));
-    expect(setup[0]).toBeDefined();
-    expect(new Set(setup).size).toBe(1);
-    const skills = entrypoints.slice(1, 5).map((text) => block(text, 'skill installation'));
-    expect(skills.filter((s) => s !== undefined)).toHaveLength(3);
-    expect(new Set(skills.filter((s) => s !== undefined)).size).toBe(1);
+  it('source the shared scripts from /kelos (a missing one is an error) and carry no copy of them', () => {
+    for (const { dir, text } of sources) {
+      expect(text, dir).toContain('\n. /kelos/setup-command.sh || exit 1\n');
+      expect(text, dir).not.toContain('KELOS_SETUP_COMMAND');
+      const skills = ['codex', 'opencode', 'cursor'].includes(dir);
+      expect(text.includes('\n. /kelos/install-skills.sh || exit 1\n'), dir).toBe(skills);
+      expect(text, dir).not.toMatch(/install_skills\(\)/);
+    }
+  });
+
+  it('the fake rootfs holds agents/setup-command.sh byte for byte (the dev cluster mounts the rootfs alone)', () => {
+    expect(readFileSync(join(AGENTS_DIR, 'fake/rootfs/kelos/setup-command.sh'), 'utf8')).toBe(
+      readFileSync(join(AGENTS_DIR, 'setup-command.sh'), 'utf8'),
+    );
   });
 
   it('follow the contract: bash, set -uo pipefail, a required prompt, capture piped without exec', () => {
-    for (const text of entrypoints) {
+    for (const { text } of sources) {
       expect(text.startsWith('#!/bin/bash\n')).toBe(true);
       expect(text).toContain('\nset -uo pipefail\n');
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, not a template
