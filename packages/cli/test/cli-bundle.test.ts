@@ -20,7 +20,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-/** One CLI entry point run with a loader hook that lists every module it resolves. */
+/** One CLI entry point run with hooks that list every module it resolves, by import or require(). */
 async function run(main: string, args: string[]) {
   const hook = cluster.write(
     'hook.mjs',
@@ -28,7 +28,20 @@ async function run(main: string, args: string[]) {
 register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, next) {
   const r = await next(s, c); process.stderr.write('[resolved] ' + r.url + '\\\\n'); return r; }\`));`,
   );
-  const r = await spawnAsync(process.execPath, ['--import', hook, main, ...args], { env: cluster.env() });
+  const requireHook = cluster.write(
+    'hook.cjs',
+    `const Module = require('node:module');
+const { pathToFileURL } = require('node:url');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const r = resolveFilename.apply(this, args);
+  process.stderr.write('[resolved] ' + (r.startsWith('/') ? pathToFileURL(r).href : 'node:' + r.replace(/^node:/, '')) + '\\n');
+  return r;
+};`,
+  );
+  const r = await spawnAsync(process.execPath, ['--require', requireHook, '--import', hook, main, ...args], {
+    env: cluster.env(),
+  });
   const lines = r.stderr.split('\n');
   return {
     code: r.code,
@@ -75,6 +88,19 @@ describe('the kelos bin (dist/bundle/kelos.js)', () => {
         args.join(' '),
       ).toEqual([]);
     }
+  });
+
+  it('answers --help from its CommonJS core alone, loading none of its ES module parts', async () => {
+    const r = await run(BUNDLE, ['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: kelos [options] [command]');
+    const own = pathToFileURL(dirname(BUNDLE)).href;
+    // The entry shows up twice: resolved by the ES module hook (which hooks the main module too) and by
+    // require's.
+    const files = new Set(
+      r.modules.filter((m) => m.startsWith(`${own}/`)).map((m) => m.slice(own.length + 1)),
+    );
+    expect([...files]).toEqual(['kelos.js', 'kelos-core.js']);
   });
 
   it('loads the packages it leaves external from node_modules when needed', async () => {
