@@ -1,4 +1,12 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_TYPES } from '@kelos/shared/constants';
@@ -179,6 +187,31 @@ describe('kelos dev up and down', () => {
     expect(alive(pid)).toBe(false);
     expect(existsSync(join(dir, 'state.json'))).toBe(false);
     expect(await dev('down')).toMatchObject({ code: 0, stdout: 'Dev cluster is not running\n' });
+  });
+
+  it('two ups at once start one cluster: the second waits for the first and finds it running', async () => {
+    const [a, b] = await Promise.all([dev('up'), dev('up')]);
+    expect([a.code, b.code], `${a.stderr}${b.stderr}`).toEqual([0, 0]);
+    const { pid, url } = state();
+    const outputs = [a.stdout, b.stdout];
+    expect(outputs.filter((o) => o.includes(`Dev cluster running at ${url} (pid ${pid})`))).toHaveLength(1);
+    expect(
+      outputs.filter((o) => o.includes(`Dev cluster already running at ${url} (pid ${pid})`)),
+    ).toHaveLength(1);
+    // The only dev cluster process on this data directory is the one in state.json.
+    const clusters = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((entry) => {
+        try {
+          const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+          return cmdline.includes('devcluster') && cmdline.includes(join(dir, 'cluster'));
+        } catch {
+          return false;
+        }
+      });
+    expect(clusters).toEqual([String(pid)]);
+    expect(existsSync(join(dir, 'up.lock'))).toBe(false);
+    expect((await dev('down')).code).toBe(0);
   });
 
   it('up again keeps the objects; --reset starts empty; a dead cluster’s state is cleaned up', async () => {

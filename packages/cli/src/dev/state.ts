@@ -10,6 +10,8 @@ export interface DevPaths {
   dir: string;
   /** The running cluster's pid and URL; absent when it is stopped. */
   state: string;
+  /** Held by the `kelos dev up` that is starting the cluster. */
+  upLock: string;
   kubeconfig: string;
   imageMap: string;
   /** The dev cluster's stdout and stderr. */
@@ -24,6 +26,7 @@ export function devPaths(flag: string | undefined): DevPaths {
   return {
     dir,
     state: join(dir, 'state.json'),
+    upLock: join(dir, 'up.lock'),
     kubeconfig: join(dir, 'kubeconfig'),
     imageMap: join(dir, 'images.json'),
     log: join(dir, 'devcluster.log'),

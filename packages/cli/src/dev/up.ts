@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { out } from '../context.js';
 import { CliError } from '../errors.js';
 import { writeHostAgentRoots } from './host-agents.js';
@@ -72,6 +73,31 @@ function logTail(path: string, lines = 5): string {
  * closed terminal), waits until it serves, and records its pid for `kelos dev down`.
  */
 export async function devUp(paths: DevPaths, options: DevUpOptions): Promise<void> {
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  // Two `kelos dev up` at once (two terminals, a script) must not start two clusters on one directory:
+  // the second waits while the first starts it, then finds it running.
+  const unlock = await lock(paths.dir, {
+    lockfilePath: paths.upLock,
+    retries: { retries: Math.ceil(options.waitMs / LOCK_POLL_MS) + 1, factor: 1, minTimeout: LOCK_POLL_MS },
+    // A lock whose holder died is taken over after this long without its heartbeat.
+    stale: 10_000,
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ELOCKED') throw err;
+    throw new CliError(
+      `another kelos dev up has been starting the dev cluster in ${paths.dir} for longer than ${options.waitMs / 1000} s`,
+      `Wait for it, or stop it; its lock is ${paths.upLock}.`,
+    );
+  });
+  try {
+    await startUnlessRunning(paths, options);
+  } finally {
+    await unlock();
+  }
+}
+
+const LOCK_POLL_MS = 200;
+
+async function startUnlessRunning(paths: DevPaths, options: DevUpOptions): Promise<void> {
   const running = runningCluster(paths);
   if (running) {
     out(`Dev cluster already running at ${running.url} (pid ${running.pid})`);
