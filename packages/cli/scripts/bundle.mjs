@@ -109,10 +109,10 @@ const coreBuild = await build({
   external: EXTERNAL,
   plugins: [
     {
-      name: 'lazy-parts-stay-es-modules',
+      // commander requires child_process (which loads net, dgram and streams, ~4 ms) for executable
+      // subcommands, which kelos has none of: load it on first use instead.
+      name: 'commanders-child-process-on-first-use',
       setup(b) {
-        // commander requires child_process (which loads net, dgram and streams, ~4 ms) for executable
-        // subcommands, which kelos has none of: load it on first use instead.
         b.onResolve({ filter: /^node:child_process$/ }, (args) =>
           args.importer.includes('/commander/')
             ? { path: 'child_process', namespace: 'on-first-use' }
@@ -123,6 +123,11 @@ const coreBuild = await build({
             "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
           loader: 'js',
         }));
+      },
+    },
+    {
+      name: 'lazy-parts-stay-es-modules',
+      setup(b) {
         b.onResolve({ filter: /.*/ }, async (args) => {
           if (args.pluginData?.resolving) return;
           if (isExternal(args.path)) {
