@@ -1,3 +1,4 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,19 @@ describe('the kelos bin (dist/bundle/kelos.js)', () => {
       r.modules.filter((m) => m.startsWith(`${own}/`)).map((m) => m.slice(own.length + 1)),
     );
     expect([...files]).toEqual(['kelos.js', 'kelos-core.js']);
+  });
+
+  it('runs through a symlink, as npm links bins, with one instance of each core module', async () => {
+    // The usage error is thrown by the core's command definitions and described by an ES module part:
+    // were the core loaded twice, the part would not recognise it (exit 1, no usage line).
+    const link = cluster.path('bin', 'kelos');
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(BUNDLE, link);
+    const r = await run(link, ['get', 'tasks', '-o', 'bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'Error: unknown output format "bogus": must be one of yaml, json, wide, name\nUsage: kelos get task [options] [name]',
+    );
   });
 
   it('loads the packages it leaves external from node_modules when needed', async () => {
