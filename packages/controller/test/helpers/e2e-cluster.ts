@@ -11,6 +11,7 @@ import { startController } from '../../src/cmd/run-controller.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import type { Manager } from '../../src/runtime/manager.js';
 import { type GitServer, startGitServer } from './e2e-git.js';
+import { eventually as pollUntil } from './runtime-cluster.js';
 
 export const CHECKOUT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CONTROLLER_MAIN = join(CHECKOUT, 'packages/controller/dist/main.js');
@@ -66,25 +67,13 @@ function writeImageMap(dir: string): string {
   return path;
 }
 
-/** Polls `check` until it returns a value (not undefined/false); the last error explains a timeout. */
-export async function eventually<T>(
+/** runtime-cluster's `eventually`, polling every 100 ms: checks here list pods and Tasks of a whole cluster. */
+export function eventually<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs: number,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${what} not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return pollUntil(check, timeoutMs, what, 100);
 }
 
 export interface ControllerProcess {

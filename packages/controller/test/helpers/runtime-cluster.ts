@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type ApiServer, type KObject, startApiServer } from '@kelos/devcluster';
 import { buildCrd, type KindName } from '@kelos/shared';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { vi } from 'vitest';
 import { loadKubeConfig } from '../../src/runtime/kube-client.js';
 import { createLogger } from '../../src/runtime/logger.js';
 
@@ -60,24 +61,24 @@ export async function startRuntimeCluster(options: { watchHistory?: number } = {
   return cluster;
 }
 
-/** Polls until `check` returns something other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(
+/**
+ * Polls until `check` returns something other than undefined/false (an error thrown counts as not yet),
+ * or fails after `timeoutMs` with the last error: vitest's `vi.waitFor`, which needs a throw to retry.
+ */
+export function eventually<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 5000,
+  what = 'condition',
+  intervalMs = 20,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (value === undefined || value === false) throw new Error(`${what} not met within ${timeoutMs} ms`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }
 
 export function configMap(

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { vi } from 'vitest';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../src/index.js';
 
 export interface TestCluster {
@@ -32,24 +33,24 @@ export async function startTestCluster(options: ApiServerOptions = {}): Promise<
   };
 }
 
-/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(
+/**
+ * Polls until `check` returns something other than undefined/false (an error thrown counts as not yet),
+ * or fails after `timeoutMs` with the last error: vitest's `vi.waitFor`, which needs a throw to retry.
+ */
+export function eventually<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 5000,
+  what = 'condition',
+  intervalMs = 20,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (value === undefined || value === false) throw new Error(`${what} not met within ${timeoutMs} ms`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }
 
 /** The HTTP status code of a failed client-node call (ApiException.code). */
