@@ -68,6 +68,9 @@ function logTail(path: string, lines = 5): string {
   }
 }
 
+/** How often a waiting `kelos dev up` tries the lock of the one that is starting the cluster. */
+const LOCK_POLL_MS = 200;
+
 /**
  * Starts the dev cluster as a background process (its own session, so it outlives this command and a
  * closed terminal), waits until it serves, and records its pid for `kelos dev down`.
@@ -94,8 +97,6 @@ export async function devUp(paths: DevPaths, options: DevUpOptions): Promise<voi
     await unlock();
   }
 }
-
-const LOCK_POLL_MS = 200;
 
 async function startUnlessRunning(paths: DevPaths, options: DevUpOptions): Promise<void> {
   const running = runningCluster(paths);
