@@ -239,14 +239,7 @@ describe('completion', () => {
 
   beforeAll(async () => {
     cluster = await Cluster.start();
-    for (const name of ['alpha', 'beta']) {
-      cluster.api.client.create('tasks.kelos.dev', {
-        apiVersion: 'kelos.dev/v1alpha1',
-        kind: 'Task',
-        metadata: { name, namespace: 'default' },
-        spec: { type: 'codex', prompt: 'p', credentials: { type: 'none' } },
-      });
-    }
+    for (const name of ['alpha', 'beta']) cluster.createTask(name);
   });
 
   afterAll(async () => {

@@ -133,6 +133,16 @@ export class Cluster extends Sandbox {
     this.api.client.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
 
+  /** A minimal Task (codex, credentials none), created directly in the API server. */
+  createTask(name: string, namespace = 'default'): void {
+    this.api.client.create('tasks.kelos.dev', {
+      apiVersion: 'kelos.dev/v1alpha1',
+      kind: 'Task',
+      metadata: { name, namespace },
+      spec: { type: 'codex', prompt: 'p', credentials: { type: 'none' } },
+    });
+  }
+
   async stop(): Promise<void> {
     await this.api.stop();
     this.remove();

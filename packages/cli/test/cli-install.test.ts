@@ -120,12 +120,7 @@ describe('kelos install', () => {
 describe('kelos uninstall', () => {
   it('deletes the Kelos objects in every namespace, then the controller, then the CRDs; twice is fine', async () => {
     cluster.createNamespace('team');
-    cluster.api.client.create('tasks.kelos.dev', {
-      apiVersion: 'kelos.dev/v1alpha1',
-      kind: 'Task',
-      metadata: { name: 'left-over', namespace: 'team' },
-      spec: { type: 'codex', prompt: 'p', credentials: { type: 'none' } },
-    });
+    cluster.createTask('left-over', 'team');
     const r = await cluster.run(['uninstall']);
     expect(r.stderr).not.toContain('Error');
     expect(r).toMatchObject({

@@ -8,12 +8,7 @@ let cluster: Cluster;
 
 beforeAll(async () => {
   cluster = await Cluster.start();
-  cluster.api.client.create('tasks.kelos.dev', {
-    apiVersion: 'kelos.dev/v1alpha1',
-    kind: 'Task',
-    metadata: { name: 'probe', namespace: 'default' },
-    spec: { type: 'codex', prompt: 'p', credentials: { type: 'none' } },
-  });
+  cluster.createTask('probe');
 });
 
 afterAll(async () => {

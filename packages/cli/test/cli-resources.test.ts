@@ -13,13 +13,6 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-const task = (name: string, namespace: string, extra: Record<string, unknown> = {}) => ({
-  apiVersion: 'kelos.dev/v1alpha1',
-  kind: 'Task',
-  metadata: { name, namespace },
-  spec: { type: 'codex', prompt: 'p', credentials: { type: 'none' }, ...extra },
-});
-
 describe('namespace resolution: -n > config > kubeconfig context > default', () => {
   it('uses each source in turn', async () => {
     const kubeconfig = cluster.path('.kube', 'config');
@@ -65,7 +58,7 @@ describe('namespace resolution: -n > config > kubeconfig context > default', () 
     const doc = parse(kubeconfig);
     doc.contexts.push({ name: 'team', context: { ...doc.contexts[0].context, namespace: 'team' } });
     const path = cluster.write('two-contexts', JSON.stringify(doc));
-    cluster.api.client.create('tasks.kelos.dev', task('in-team', 'team'));
+    cluster.createTask('in-team', 'team');
     const r = await cluster.run(['get', 'tasks', '--kubeconfig', path, '--context', 'team', '-o', 'name']);
     expect(r).toMatchObject({ code: 0, stdout: 'task/in-team\n' });
   });
@@ -136,7 +129,7 @@ describe('run, get and delete', () => {
   });
 
   it('lists across namespaces with -A and filters by --phase', async () => {
-    cluster.api.client.create('tasks.kelos.dev', task('done', 'team'));
+    cluster.createTask('done', 'team');
     cluster.api.client.patch('tasks.kelos.dev', 'done', {
       type: 'merge',
       namespace: 'team',
@@ -169,7 +162,7 @@ describe('run, get and delete', () => {
 
   it('asks before deleting, and deletes everything with --all', async () => {
     cluster.createNamespace('wipe');
-    for (const name of ['w1', 'w2']) cluster.api.client.create('tasks.kelos.dev', task(name, 'wipe'));
+    for (const name of ['w1', 'w2']) cluster.createTask(name, 'wipe');
     const declined = await cluster.run(['delete', 'task', 'w1', '-n', 'wipe'], { input: 'n\n' });
     expect(declined.code).toBe(1);
     expect(declined.stderr).toContain('Delete task/w1 in namespace wipe? [y/N]: ');
