@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../src/dev/state.js';
 import { assertBundled, Sandbox } from './cli-harness.js';
 
 const DEMO = fileURLToPath(new URL('../../../scripts/demo.mjs', import.meta.url));
@@ -42,15 +43,6 @@ function devCluster(output: string): { pid: number; dir: string } {
   return { pid: Number(match[1]), dir: match[2] as string };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('the demo (scripts/demo.mjs)', () => {
   it('runs a Task with the fake agent end to end, prints its branch, commit and cost, and cleans up', async () => {
     const demo = startDemo();
@@ -80,7 +72,7 @@ describe('the demo (scripts/demo.mjs)', () => {
     // The pushed commit, read back from the served repository.
     expect(output).toContain(`${commit?.slice(0, 7)} Kelos Fake Agent: kelos fake agent: Make hello.sh`);
     const { pid, dir } = devCluster(output);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(existsSync(dir)).toBe(false);
   }, 180_000);
 
@@ -90,13 +82,13 @@ describe('the demo (scripts/demo.mjs)', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const { pid, dir } = devCluster(demo.output());
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     // What a terminal does on Ctrl-C: SIGINT to the whole foreground process group.
     process.kill(-(demo.child.pid as number), 'SIGINT');
     expect(await demo.exited).toBe(130);
     expect(demo.output()).toContain('SIGINT: cleaning up');
     expect(demo.output()).not.toContain('demo failed');
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(existsSync(dir)).toBe(false);
   }, 120_000);
 

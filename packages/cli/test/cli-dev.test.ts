@@ -13,6 +13,7 @@ import { AGENT_TYPES } from '@kelos/shared/constants';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHostAgentRoots } from '../src/dev/host-agents.js';
 import { devImageMap } from '../src/dev/image-map.js';
+import { isAlive } from '../src/dev/state.js';
 import { type CliResult, Sandbox, spawnAsync } from './cli-harness.js';
 
 const CHECKOUT = join(import.meta.dirname, '../../..');
@@ -118,14 +119,6 @@ describe('kelos dev up and down', () => {
   const kubeconfig = () => join(dir, 'kubeconfig');
   const state = () =>
     JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { pid: number; url: string };
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const kubectl = (...args: string[]): Promise<CliResult> =>
     spawnAsync('kubectl', ['--kubeconfig', kubeconfig(), ...args], { env: sandbox.env() });
 
@@ -146,7 +139,7 @@ describe('kelos dev up and down', () => {
     expect(r.code).toBe(0);
     const { pid, url } = state();
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     expect(r.stdout).toContain(`Dev cluster running at ${url} (pid ${pid}), data in ${dir}`);
     expect(r.stdout).toContain(`export KUBECONFIG=${kubeconfig()}`);
     expect(r.stdout).toContain('kelos install');
@@ -184,7 +177,7 @@ describe('kelos dev up and down', () => {
     const { pid } = state();
     const r = await dev('down');
     expect(r).toMatchObject({ code: 0, stdout: `Dev cluster stopped (pid ${pid})\n` });
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(existsSync(join(dir, 'state.json'))).toBe(false);
     expect(await dev('down')).toMatchObject({ code: 0, stdout: 'Dev cluster is not running\n' });
   });
