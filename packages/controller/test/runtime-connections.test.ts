@@ -1,23 +1,29 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { Agent, createServer, type RequestOptions, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateServingCerts } from '@kelos/devcluster';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadKubeConfig } from '../src/runtime/kube-client.js';
+import { KubeJsonClient } from '../src/runtime/json-client.js';
+import { apiErrorCode, loadKubeConfig } from '../src/runtime/kube-client.js';
 import { reuseConnections } from '../src/runtime/reuse-connections.js';
 
-// A bare HTTPS server that answers every request with an empty NamespaceList and counts the TLS
-// connections clients open to it.
+// A bare HTTPS server that answers every request bearing the token `t` with an empty NamespaceList (any
+// other with 401) and counts the TLS connections clients open to it.
 let server: Server;
 let connections = 0;
 let kubeconfig = '';
 
 beforeAll(async () => {
   const certs = generateServingCerts();
-  server = createServer({ cert: certs.cert, key: certs.key }, (_req, res) => {
+  server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+    if (req.headers.authorization !== 'Bearer t') {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 401 }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items: [] }));
   });
@@ -65,7 +71,7 @@ describe('loadKubeConfig', () => {
     const made: object[] = [];
     const kc = {
       createAgent: (_cluster: unknown, options: Record<string, unknown>) => {
-        const agent = { options };
+        const agent = { options, getName: () => 'pool' };
         made.push(agent);
         return agent;
       },
@@ -80,5 +86,57 @@ describe('loadKubeConfig', () => {
     expect(kc.createAgent(cluster, { ca: Buffer.from('ca-1'), rejectUnauthorized: true })).toBe(first);
     expect(kc.createAgent({ server: 'https://b' }, { ca: Buffer.from('ca-1') })).not.toBe(first);
     expect(made).toHaveLength(3);
+  });
+
+  it("names an agent's socket pools as Node does, per destination", async () => {
+    const opts: RequestOptions = {};
+    await loadKubeConfig({ kubeconfig }).applyToHTTPSOptions(opts);
+    const agent = opts.agent as Agent;
+    // What addRequest passes: the request's options with the agent's laid over them.
+    const nodeName = (destination: RequestOptions) =>
+      Agent.prototype.getName.call(agent, { ...destination, ...agent.options });
+    const a = { host: '127.0.0.1', port: 1 };
+    const b = { host: 'localhost', port: 2, servername: 'api' };
+    for (const destination of [a, b, a, b]) {
+      expect(agent.getName({ ...destination, ...agent.options })).toBe(nodeName(destination));
+    }
+    expect(nodeName(a)).not.toBe(nodeName(b));
+  });
+});
+
+describe('KubeJsonClient', () => {
+  const list = '/api/v1/namespaces';
+
+  function countingSettings(kc: KubeConfig) {
+    let asked = 0;
+    const apply = kc.applyToHTTPSOptions.bind(kc);
+    kc.applyToHTTPSOptions = (opts) => {
+      asked += 1;
+      return apply(opts);
+    };
+    return () => asked;
+  }
+
+  it('asks client-node for the connection settings once per interval, not per request', async () => {
+    const kc = loadKubeConfig({ kubeconfig });
+    const asked = countingSettings(kc);
+    const json = new KubeJsonClient(kc, 60_000);
+    for (let i = 0; i < 5; i++) await json.get(list);
+    expect(asked()).toBe(1);
+    const everyTime = new KubeJsonClient(kc, 0);
+    for (let i = 0; i < 3; i++) await everyTime.get(list);
+    expect(asked()).toBe(4);
+  });
+
+  it('asks again after a 401, so that rotated credentials are used at once', async () => {
+    const kc = loadKubeConfig({ kubeconfig });
+    const asked = countingSettings(kc);
+    const user = kc.getCurrentUser() as { token?: string };
+    user.token = 'expired';
+    const json = new KubeJsonClient(kc, 60_000);
+    expect(apiErrorCode(await json.get(list).catch((e: unknown) => e))).toBe(401);
+    user.token = 't';
+    await expect(json.get(list)).resolves.toMatchObject({ kind: 'NamespaceList' });
+    expect(asked()).toBe(2);
   });
 });
