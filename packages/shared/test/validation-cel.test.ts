@@ -350,6 +350,41 @@ describe('rule errors', () => {
     expect(messages(transition, 'a', 'a')).toEqual(['spec: Invalid value: "string": must change']);
   });
 
+  it('ratchet evaluation errors on unchanged values too, and reach transition rules below them', () => {
+    const keyed = ruled(
+      { type: 'object', additionalProperties: { type: 'string' } },
+      { rule: "self.want == 'x'", message: 'want x' },
+    );
+    const schema: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        labels: keyed,
+        pinned: ruled({ type: 'string' }, { rule: 'self == oldSelf', message: 'immutable' }),
+        other: { type: 'string' },
+      },
+    };
+    // No key `want`: an evaluation error, reported on a new value only.
+    expect(messages(schema, { labels: { a: 'b' }, other: '2' }, { labels: { a: 'b' }, other: '1' })).toEqual(
+      [],
+    );
+    expect(messages(schema, { labels: { a: 'c' } }, { labels: { a: 'b' } })).toEqual([
+      'spec.labels: Invalid value: "object": no such key: want evaluating rule: want x',
+    ]);
+    const deep: JSONSchemaProps = { type: 'object', properties: { inner: schema } };
+    expect(messages(deep, { inner: { pinned: 'b' } }, { inner: { pinned: 'a' } })).toEqual([
+      'spec.inner.pinned: Invalid value: "string": immutable',
+    ]);
+    // A transition rule below an unchanged value is still evaluated.
+    const changing = ruled({ type: 'string' }, { rule: 'self != oldSelf', message: 'must change' });
+    const parent: JSONSchemaProps = {
+      type: 'object',
+      properties: { inner: { type: 'object', properties: { v: changing } } },
+    };
+    expect(messages(parent, { inner: { v: 'a' } }, { inner: { v: 'a' } })).toEqual([
+      'spec.inner.v: Invalid value: "string": must change',
+    ]);
+  });
+
   it('are skipped, with a notice, when the schema already rejects the object', () => {
     const schema = ruled(
       { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },

@@ -121,6 +121,9 @@ function compiledRules(schema: JSONSchemaProps): Compiled[] {
 /** Whether any node of the schema has x-kubernetes-validations. */
 export const hasValidationRules = subtreeTest((schema) => rulesOf(schema).length > 0);
 
+/** Whether any node of the schema has a transition rule (one that reads oldSelf). */
+const hasTransitionRules = subtreeTest((schema) => compiledRules(schema).some((c) => c.usesOldSelf));
+
 function ruleErrorString(rule: ValidationRule): string {
   return rule.message ? rule.message.trim() : rule.rule.trim();
 }
@@ -187,6 +190,10 @@ function evaluate(node: Node, cache: CelConversions, errors: FieldError[]): void
       errors.push(fieldErrors.invalid(path, typeName, `rule compile error: ${compiled.error}`));
       continue;
     }
+    // Ratcheting: a rule that does not read oldSelf cannot fail on what did not change. Kubernetes
+    // evaluates it and turns its failure or evaluation error into a warning; not evaluating it gives the
+    // same errors.
+    if (!compiled.usesOldSelf && node.unchanged()) continue;
     const optionalOldSelf = rule.optionalOldSelf === true;
     if (compiled.usesOldSelf && !hasOld && !optionalOldSelf) continue;
     self ??= toCelValue(schema, value, cache, resourceRoot);
@@ -209,8 +216,7 @@ function evaluate(node: Node, cache: CelConversions, errors: FieldError[]): void
       );
       continue;
     }
-    // Ratcheting: a rule that does not look at oldSelf cannot fail on what did not change.
-    if (result || (!compiled.usesOldSelf && node.unchanged())) continue;
+    if (result) continue;
     const field = compiled.fieldPath ? childPath(path, compiled.fieldPath) : path;
     const detail =
       (compiled.messageProgram && evaluatedMessage(compiled.messageProgram, bindings)) ??
@@ -222,6 +228,8 @@ function evaluate(node: Node, cache: CelConversions, errors: FieldError[]): void
 function walk(node: Node, cache: CelConversions, errors: FieldError[]): void {
   const { schema, value, old, path } = node;
   if (value === null || value === undefined || !hasValidationRules(schema)) return;
+  // Below a value equal to its old one, only transition rules can fail (see evaluate).
+  if (node.unchanged() && !hasTransitionRules(schema)) return;
   evaluate(node, cache, errors);
   const child = (sub: JSONSchemaProps, childValue: unknown, childOld: OldValue | undefined, at: string) =>
     walk(
