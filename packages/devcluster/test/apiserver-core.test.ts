@@ -489,6 +489,15 @@ describe('core resources', () => {
       body: '{}',
     });
     expect(method.json()).toMatchObject({ reason: 'MethodNotAllowed', code: 405 });
+    // Over the 3 MiB limit: the body is drained, the client gets the 413, the server goes on serving.
+    const huge = await rawRequest(c, '/api/v1/namespaces/default/configmaps', {
+      method: 'POST',
+      body: JSON.stringify({ metadata: { name: 'huge' }, data: { k: 'x'.repeat(4 * 1024 * 1024) } }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.json()).toMatchObject({ kind: 'Status', reason: 'RequestEntityTooLarge', code: 413 });
+    expect((await rawRequest(c, '/api/v1/namespaces/default/configmaps/huge')).status).toBe(404);
   });
 
   it('serves pod logs through the provider', async () => {

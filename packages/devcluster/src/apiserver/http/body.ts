@@ -5,16 +5,30 @@ import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
-export async function readRaw(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY)
-      throw new ApiError(413, 'RequestEntityTooLarge', `the request body exceeds ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+/**
+ * The request's body. Read with 'data' events rather than `for await`, whose async iterator cost about
+ * 4% of the API server's CPU per request in the controller benchmark. A body over the limit is drained,
+ * not kept, so that the 413 still reaches the client.
+ */
+export function readRaw(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.resume();
+      chunks.length = 0;
+      reject(new ApiError(413, 'RequestEntityTooLarge', `the request body exceeds ${MAX_BODY} bytes`));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 /** The media type of a Content-Type header, without parameters. */
