@@ -10,7 +10,7 @@
 // phase, by method and resource, so the requests per Task are printed too.
 // BENCH_CPU_PROF=DIR runs the controller with --cpu-prof into DIR and stops it with SIGTERM (so that the
 // profile is written) instead of SIGKILL.
-// Run after `pnpm build` (tsc -b): node bench/run.mjs controller
+// Run after `pnpm build` (tsc -b and the bundles): node bench/run.mjs controller
 import { fork, spawn } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -159,7 +159,8 @@ async function main() {
   });
 
   const healthPort = await freePort();
-  const main = join(root, 'packages/controller/dist/main.js');
+  // The bin as the image ships it (packages/controller/scripts/bundle.mjs).
+  const main = join(root, 'packages/controller/dist/bundle/kelos-controller.mjs');
   const controller = spawn(
     process.execPath,
     [

@@ -26,7 +26,7 @@ describe('the dev image map', () => {
       root: '/d/empty',
       command: [
         '/usr/bin/node',
-        '/src/kelos/packages/controller/dist/main.js',
+        '/src/kelos/packages/controller/dist/bundle/kelos-controller.mjs',
         '--metrics-bind-address=0',
         '--health-probe-bind-address=0',
       ],
@@ -34,7 +34,7 @@ describe('the dev image map', () => {
     });
     expect(images['ghcr.io/kelos-dev/kelos-spawner']?.command).toEqual([
       '/usr/bin/node',
-      '/src/kelos/packages/controller/dist/spawner/main.js',
+      '/src/kelos/packages/controller/dist/bundle/kelos-spawner.mjs',
       '--metrics-bind-address=0',
     ]);
   });
@@ -147,7 +147,7 @@ describe('kelos dev up and down', () => {
     expect(r.stdout).toContain(`kelos dev down --data-dir ${dir}`);
     const images = JSON.parse(readFileSync(join(dir, 'images.json'), 'utf8'));
     expect(images.images['ghcr.io/kelos-dev/kelos-controller'].command[1]).toBe(
-      join(CHECKOUT, 'packages/controller/dist/main.js'),
+      join(CHECKOUT, 'packages/controller/dist/bundle/kelos-controller.mjs'),
     );
   });
 

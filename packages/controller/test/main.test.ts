@@ -3,7 +3,7 @@
  * the dev cluster's API server with leader election, image flags and the metrics/health servers.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,12 +152,26 @@ describe('runMain', () => {
     expect(out.stdout).toContain('--leader-election-namespace');
   });
 
-  const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-  it.skipIf(!existsSync(bin))('the built binary exits 2 on an unknown flag', () => {
-    const result = spawnSync(process.execPath, [bin, '--unknown-flag'], { encoding: 'utf8' });
-    expect(result.status).toBe(2);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-  });
+  const bundle = fileURLToPath(new URL('../dist/bundle/kelos-controller.mjs', import.meta.url));
+  it.skipIf(!existsSync(bundle))(
+    'the bundled binary runs on its own, as in the image, and exits 2 on an unknown flag',
+    () => {
+      // A directory of its own: no node_modules to fall back on.
+      const dir = mkdtempSync(join(tmpdir(), 'kelos-controller-bin-'));
+      try {
+        const bin = join(dir, 'kelos-controller.mjs');
+        copyFileSync(bundle, bin);
+        const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+        expect(help.status).toBe(0);
+        expect(help.stdout).toContain('--leader-election-namespace');
+        const result = spawnSync(process.execPath, [bin, '--unknown-flag'], { encoding: 'utf8' });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toBe("kelos-controller: Unknown option '--unknown-flag'\n");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('controllerPlacement', () => {

@@ -3,7 +3,9 @@
  * CronJob does, against the dev cluster's API server with a cron TaskSpawner.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cmd/controller-flags.js';
@@ -98,7 +100,9 @@ describe('parseSpawnerFlags', () => {
   });
 });
 
-const bin = fileURLToPath(new URL('../dist/spawner/main.js', import.meta.url));
+const bundle = fileURLToPath(new URL('../dist/bundle/kelos-spawner.mjs', import.meta.url));
+/** The bundle, copied into a directory of its own: it must run without node_modules, as in the image. */
+let bin = '';
 
 function runBinary(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -118,10 +122,18 @@ function runBinary(args: string[]): Promise<{ code: number | null; stdout: strin
   });
 }
 
-describe.skipIf(!existsSync(bin))('the built kelos-spawner binary', () => {
+describe.skipIf(!existsSync(bundle))('the bundled kelos-spawner binary, as the image runs it', () => {
   const h = new SpawnerHarness();
-  beforeAll(() => h.start());
-  afterAll(() => h.stop());
+  const dir = mkdtempSync(join(tmpdir(), 'kelos-spawner-bin-'));
+  beforeAll(() => {
+    bin = join(dir, 'kelos-spawner.mjs');
+    copyFileSync(bundle, bin);
+    return h.start();
+  });
+  afterAll(async () => {
+    await h.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('--one-shot creates the Tasks of the missed cron ticks, records the cycle and exits 0', async () => {
     const ns = h.namespace();

@@ -60,12 +60,17 @@ export function devImageMap(input: ImageMapInput): { images: Record<string, Imag
   const images: Record<string, ImageConfig> = {
     [DEFAULT_CONTROLLER_IMAGE]: {
       root: emptyRoot,
-      command: [node, join(controllerDist, 'main.js'), noMetrics, '--health-probe-bind-address=0'],
+      command: [
+        node,
+        join(controllerDist, 'bundle/kelos-controller.mjs'),
+        noMetrics,
+        '--health-probe-bind-address=0',
+      ],
       hostPaths,
     },
     [DEFAULT_SPAWNER_IMAGE]: {
       root: emptyRoot,
-      command: [node, join(controllerDist, 'spawner/main.js'), noMetrics],
+      command: [node, join(controllerDist, 'bundle/kelos-spawner.mjs'), noMetrics],
       hostPaths,
     },
     [repository(GIT_IMAGE)]: { root: emptyRoot, command: ['git'] },

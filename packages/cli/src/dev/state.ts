@@ -69,7 +69,10 @@ export function locateCheckout(): string {
       'Run it from a clone of the kelos repository, after `npx -y pnpm@9.15.9 build`.',
     );
   }
-  const needed = ['packages/controller/dist/main.js', 'agents/fake/rootfs/kelos_entrypoint.sh'];
+  const needed = [
+    'packages/controller/dist/bundle/kelos-controller.mjs',
+    'agents/fake/rootfs/kelos_entrypoint.sh',
+  ];
   const missing = needed.filter((path) => !existsSync(join(checkout, path)));
   if (missing.length > 0) {
     throw new CliError(

@@ -14,8 +14,9 @@ import { type GitServer, startGitServer } from './e2e-git.js';
 import { eventually as pollUntil } from './runtime-cluster.js';
 
 export const CHECKOUT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const CONTROLLER_MAIN = join(CHECKOUT, 'packages/controller/dist/main.js');
-export const SPAWNER_MAIN = join(CHECKOUT, 'packages/controller/dist/spawner/main.js');
+/** The bins as the images ship them (packages/controller/scripts/bundle.mjs). */
+export const CONTROLLER_MAIN = join(CHECKOUT, 'packages/controller/dist/bundle/kelos-controller.mjs');
+export const SPAWNER_MAIN = join(CHECKOUT, 'packages/controller/dist/bundle/kelos-spawner.mjs');
 export const TASKS = 'tasks.kelos.dev';
 export const JOBS = 'jobs.batch';
 export const WORKSPACES = 'workspaces.kelos.dev';
