@@ -42,7 +42,7 @@ describe('the dev image map', () => {
   it('runs the fake agent for every bundled agent image and for the fake image', () => {
     const fake = {
       root: '/src/kelos/agents/fake/rootfs',
-      env: { KELOS_CAPTURE_JS: '/src/kelos/packages/controller/dist/capture/main.js' },
+      env: { KELOS_CAPTURE_JS: '/src/kelos/packages/controller/dist/bundle/kelos-capture.mjs' },
       workingDir: '/workspace',
       hostPaths: ['/src/kelos'],
     };
@@ -71,7 +71,7 @@ describe('the dev image map', () => {
     expect(map.images['ghcr.io/kelos-dev/codex']).toEqual({
       root: '/d/cx',
       env: {
-        KELOS_CAPTURE_JS: '/src/kelos/packages/controller/dist/capture/main.js',
+        KELOS_CAPTURE_JS: '/src/kelos/packages/controller/dist/bundle/kelos-capture.mjs',
         PATH: '/home/u/.local/bin:/tmp/tools/bin:/usr/bin',
         HOME: '/tmp',
       },

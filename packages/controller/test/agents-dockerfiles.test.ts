@@ -65,17 +65,18 @@ describe('agent base Dockerfile', () => {
   it('builds kelos-capture in a first stage and the base on ubuntu:24.04', () => {
     expect(stages(base)).toHaveLength(2);
     expect(capture?.[0]?.args).toBe('node:22-bookworm-slim AS capture');
-    expect(args(capture ?? [], 'RUN').join('\n')).toContain(
-      'pnpm --filter @kelos/controller deploy --prod /out',
-    );
+    // The bundle, not the package with its dependencies (packages/controller/scripts/bundle.mjs).
+    expect(args(capture ?? [], 'RUN').join('\n')).toContain('node packages/controller/scripts/bundle.mjs');
     expect(runtime?.[0]?.args).toBe('ubuntu:24.04');
   });
 
   it('installs kelos-capture, the gh wrapper and the shared scripts every entrypoint sources', () => {
     const copies = args(runtime ?? [], 'COPY');
-    expect(copies).toContain('--from=capture /out /opt/kelos-capture');
+    expect(copies).toContain(
+      '--from=capture --chmod=0755 /src/packages/controller/dist/bundle/kelos-capture.mjs /opt/kelos-capture/',
+    );
     expect(args(runtime ?? [], 'RUN')).toContain(
-      'mkdir -p /kelos && ln -s /opt/kelos-capture/dist/capture/main.js /kelos/kelos-capture',
+      'mkdir -p /kelos && ln -s /opt/kelos-capture/kelos-capture.mjs /kelos/kelos-capture',
     );
     expect(copies).toContain('agents/gh-wrapper.sh /usr/local/bin/gh');
     expect(copies).toContain(`${SHARED_SCRIPTS.map((s) => `agents/${s}`).join(' ')} /kelos/`);

@@ -7,7 +7,7 @@ import { commandRunner } from '../src/capture/probes.js';
 import { CAPTURE_MAIN, runProcess } from './fixtures/agents/capture-bin.js';
 import { createClonedRepo, git } from './fixtures/agents/repo.js';
 
-/** The built kelos-capture as a process: real git, a fake gh, large input. */
+/** The bundled kelos-capture as a process: real git, a fake gh, large input. */
 
 let root: string;
 beforeEach(() => {
@@ -33,7 +33,7 @@ function fakeGh(answer: string): string {
 const RESULT =
   '{"type":"result","subtype":"success","is_error":false,"result":"ok","total_cost_usd":0.25,"usage":{"input_tokens":3,"output_tokens":4}}\n';
 
-describe('kelos-capture (built main.js)', () => {
+describe('kelos-capture (the bundle)', () => {
   it('reports branch, PRs, commit and base branch of the work tree', async () => {
     const { repo } = createClonedRepo(root, 'kelos/task-1');
     const head = git(repo, 'rev-parse', 'HEAD');

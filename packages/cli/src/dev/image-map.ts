@@ -53,7 +53,7 @@ export function devImageMap(input: ImageMapInput): { images: Record<string, Imag
   const noMetrics = '--metrics-bind-address=0';
   const fake: ImageConfig = {
     root: join(checkout, 'agents/fake/rootfs'),
-    env: { KELOS_CAPTURE_JS: join(controllerDist, 'capture/main.js') },
+    env: { KELOS_CAPTURE_JS: join(controllerDist, 'bundle/kelos-capture.mjs') },
     workingDir: '/workspace',
     hostPaths,
   };

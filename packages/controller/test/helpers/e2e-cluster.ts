@@ -36,7 +36,7 @@ export interface JobObject extends KObject {
 function writeImageMap(dir: string): string {
   const fake = {
     root: join(CHECKOUT, 'agents/fake/rootfs'),
-    env: { KELOS_CAPTURE_JS: join(CHECKOUT, 'packages/controller/dist/capture/main.js') },
+    env: { KELOS_CAPTURE_JS: join(CHECKOUT, 'packages/controller/dist/bundle/kelos-capture.mjs') },
     workingDir: '/workspace',
     // A checkout under /tmp would be hidden by each container's private /tmp.
     hostPaths: [CHECKOUT],
