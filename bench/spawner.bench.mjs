@@ -8,9 +8,10 @@
 // cache, 1,000 Tasks to create), several with nothing changed (target: quota 0), one after a new
 // comment on one issue, one after a new issue. Every cycle lists the issues (10 pages) and each issue's
 // comments (the comment policy and {{.Comments}} need them): about 1,010 requests, all conditional.
-// BENCH_ISSUES and BENCH_UNCHANGED_CYCLES change the sizes.
-// Run after `pnpm build` (tsc -b): node bench/run.mjs spawner
-import { fork } from 'node:child_process';
+// Last, the bin runs one cycle in a fresh process with --one-shot, bundled as the images ship it and
+// unbundled from dist/: their peak RSS. BENCH_ISSUES and BENCH_UNCHANGED_CYCLES change the sizes.
+// Run after `pnpm build` (tsc -b and the bundles): node bench/run.mjs spawner
+import { fork, spawn } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -211,6 +212,49 @@ async function main() {
   );
 
   child.kill('SIGKILL');
+
+  // The bin as the images ship it (the bundle), and unbundled from dist/ for comparison, each for one
+  // cycle in a fresh process, as the CronJob runs it: no ETag cache yet, every Task already there.
+  // Peak resident sets are sampled from /proc.
+  for (const [label, bin] of [
+    ['from dist/', join(root, 'packages/controller/dist/spawner/main.js')],
+    ['bundled', join(root, 'packages/controller/dist/bundle/kelos-spawner.mjs')],
+  ]) {
+    const oneShot = spawn(
+      process.execPath,
+      [
+        ...shebangNodeFlags(bin),
+        bin,
+        `--taskspawner-name=${SPAWNER}`,
+        `--taskspawner-namespace=${NAMESPACE}`,
+        `--kubeconfig=${kubeconfig}`,
+        `--github-owner=${OWNER}`,
+        `--github-repo=${REPO}`,
+        `--github-api-base-url=${github.url}`,
+        '--metrics-bind-address=0',
+        '--log-level=error',
+        '--one-shot',
+      ],
+      { env: { ...process.env, GITHUB_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const mark = github.requests.length;
+    const started = performance.now();
+    let peakKB = 0;
+    const sampler = setInterval(() => {
+      try {
+        const kb = Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${oneShot.pid}/status`, 'utf8'))?.[1]);
+        peakKB = Math.max(peakKB, kb || 0);
+      } catch {
+        // Exited between two samples.
+      }
+    }, 10);
+    const code = await new Promise((resolve) => oneShot.once('exit', resolve));
+    clearInterval(sampler);
+    console.log(
+      `kelos-spawner --one-shot ${label} (fresh process): exit ${code}, ${(performance.now() - started).toFixed(0)} ms, GitHub requests ${github.requests.length - mark}, peak RSS ${(peakKB / 1024).toFixed(0)} MB`,
+    );
+  }
+
   await github.stop();
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });
