@@ -34,11 +34,10 @@ export class KubeJsonClient {
 
   /**
    * The agent, TLS material and credentials requests carry, from client-node at most once per
-   * `settingsTtlMs`. client-node works them out afresh for every request (it decodes or reads the CA,
-   * client certificate and key, even from files, and asks each authenticator), which was a tenth of the
-   * controller's CPU per request in the benchmark. It caches tokens itself (a token file for a minute, exec
-   * credentials until they expire), so this adds at most a second before a rotation shows; a 401 drops
-   * the cached settings at once.
+   * `settingsTtlMs`. client-node works them out afresh for every request: it decodes or reads the CA,
+   * client certificate and key (from files, in a pod) and asks each authenticator. It caches tokens itself
+   * (a token file for a minute, exec credentials until they expire), so this adds at most a second before
+   * a rotation shows; a 401 drops the cached settings at once.
    */
   private async connectionSettings(): Promise<RequestOptions> {
     const now = performance.now();
@@ -49,7 +48,7 @@ export class KubeJsonClient {
     return options;
   }
 
-  /** The parts of the cluster's URL, parsed once rather than per request (it was ~3% of a request). */
+  /** The parts of the cluster's URL, parsed once rather than per request. */
   private serverOf(url: string): Server {
     if (this.server?.url === url) return this.server;
     const parsed = new URL(url);

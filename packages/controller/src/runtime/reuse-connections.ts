@@ -48,9 +48,9 @@ function sameSettings(
 /**
  * An https.Agent names the socket pool of each request after its destination and every TLS setting,
  * the PEM of the CA included: per request it built a string of over a kilobyte and hashed it for each
- * pool lookup, about a tenth of the controller's CPU per request in the benchmark. The agents made here
- * serve one set of TLS settings each (addRequest lays the agent's options over the request's, and a
- * request reaches the agent of its own settings), so only the destination part of a name can vary.
+ * pool lookup. The agents made here serve one set of TLS settings each (addRequest lays the agent's
+ * options over the request's, and a request reaches the agent of its own settings), so only the
+ * destination part of a name can vary.
  */
 function memoizeNames(agent: Agent): Agent {
   const nameOf = agent.getName.bind(agent);
