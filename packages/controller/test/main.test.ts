@@ -2,7 +2,7 @@
  * The kelos-controller binary (spec §2): flags, defaults that depend on where it runs, and a start against
  * the dev cluster's API server with leader election, image flags and the metrics/health servers.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,8 +14,11 @@ import { parseBindAddress, parseControllerFlags, UsageError } from '../src/cmd/c
 import { runMain } from '../src/cmd/main.js';
 import { controllerPlacement } from '../src/cmd/run-controller.js';
 import type { Manager } from '../src/runtime/manager.js';
-import { type RuntimeCluster, silentLogger, startRuntimeCluster } from './helpers/runtime-cluster.js';
+import { type RuntimeCluster, silentLogger, startRuntimeCluster, task } from './helpers/runtime-cluster.js';
 import { agentContainer, eventually, type JobObject } from './helpers/task-harness.js';
+
+/** kelos-controller as the image ships it (packages/controller/scripts/bundle.mjs). */
+const bundle = fileURLToPath(new URL('../dist/bundle/kelos-controller.mjs', import.meta.url));
 
 describe('parseControllerFlags', () => {
   it('has the documented defaults', () => {
@@ -152,7 +155,6 @@ describe('runMain', () => {
     expect(out.stdout).toContain('--leader-election-namespace');
   });
 
-  const bundle = fileURLToPath(new URL('../dist/bundle/kelos-controller.mjs', import.meta.url));
   it.skipIf(!existsSync(bundle))(
     'the bundled binary runs on its own, as in the image, and exits 2 on an unknown flag',
     () => {
@@ -300,5 +302,52 @@ describe('startController against an API server', () => {
     expect((await get(manager.healthPort, '/readyz')).status).toBe(200);
     const metrics = await get(manager.metricsPort, '/metrics');
     expect(metrics.body).toContain('kelos_task_created_total{namespace="default",type="claude-code"} 1');
+  });
+});
+
+describe.skipIf(!existsSync(bundle))('the bundled kelos-controller, run from a directory of its own', () => {
+  let cluster: RuntimeCluster;
+  let dir: string;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    cluster = await startRuntimeCluster();
+    for (const kind of ['Task', 'Workspace', 'AgentConfig', 'TaskSpawner'] as const) cluster.installCrd(kind);
+    // As in the image: the bundle alone, no node_modules anywhere above it.
+    dir = mkdtempSync(join(tmpdir(), 'kelos-controller-image-'));
+    copyFileSync(bundle, join(dir, 'kelos-controller.mjs'));
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reconciles a Task into its Job and phase Pending', async () => {
+    child = spawn(
+      process.execPath,
+      [
+        join(dir, 'kelos-controller.mjs'),
+        `--kubeconfig=${cluster.kubeconfigPath}`,
+        '--leader-elect=false',
+        '--metrics-bind-address=0',
+        '--health-probe-bind-address=0',
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    );
+    cluster.api.client.create('tasks.kelos.dev', task('from-the-bundle'));
+    // A process start and its caches' sync first: a generous limit for a loaded machine.
+    const job = await eventually(
+      () => cluster.api.client.get('jobs.batch', 'from-the-bundle', 'default'),
+      20_000,
+      'the Job',
+    );
+    expect(agentContainer(job as JobObject).args).toEqual(['Say hello.']);
+    await eventually(() => {
+      const t = cluster.api.client.get('tasks.kelos.dev', 'from-the-bundle', 'default') as {
+        status?: { phase?: string };
+      };
+      return t.status?.phase === 'Pending';
+    });
   });
 });
