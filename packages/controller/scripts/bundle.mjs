@@ -5,8 +5,9 @@
 // ~20 MB of generated API and model modules, most of them never called. A tree-shaken bundle without
 // whitespace holds 3 MB, so a controller with 10,000 Tasks cached needs ~115 MB instead of ~140
 // (bench/controller.bench.mjs), and no node_modules at run time: every agent image carries
-// kelos-capture as one 14 kB file instead of the controller package with its dependencies. Identifiers are kept, so stack traces
-// name their functions; the .map files beside the bundles give `node --enable-source-maps` the sources.
+// kelos-capture as one 14 kB file instead of the controller package with its dependencies.
+// Identifiers are kept, so stack traces name their functions; the .map files beside the bundles give
+// `node --enable-source-maps` the sources.
 // Run after `tsc -b packages/controller`: node packages/controller/scripts/bundle.mjs
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
