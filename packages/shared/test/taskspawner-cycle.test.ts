@@ -80,6 +80,20 @@ describe('planCycle', () => {
     expect(names(plan.skipped)).toEqual(['fixer-2', 'fixer-3', 'fixer-4', 'fixer-5']);
   });
 
+  it('compares a trigger at the whole seconds of completionTime, so a re-run does not answer it twice', () => {
+    // The re-run for a trigger at 10:00:05.700 completed within that second: its completionTime reads
+    // 10:00:05, which the trigger is not after.
+    const trigger = { triggerTime: new Date('2026-01-01T10:00:05.700Z') };
+    const plan = (completionTime: string) =>
+      planCycle({
+        spawnerName: 'fixer',
+        items: [item('1', trigger)],
+        tasks: [task('fixer-1', 'Succeeded', completionTime)],
+      });
+    expect(names(plan('2026-01-01T10:00:05Z').retrigger)).toEqual([]);
+    expect(names(plan('2026-01-01T10:00:04Z').retrigger)).toEqual(['fixer-1']);
+  });
+
   it('orders new items by their highest priority label, stably, unlabelled last', () => {
     const plan = planCycle({
       spawnerName: 's',

@@ -39,11 +39,17 @@ export interface CyclePlan {
 export const isTerminalTaskPhase = (phase: TaskPhase | undefined): boolean =>
   phase === 'Succeeded' || phase === 'Failed';
 
-/** The item's trigger came after the Task completed: §10.3 step 4's retrigger test. */
+/**
+ * The item's trigger came after the Task completed: §10.3 step 4's retrigger test. completionTime has
+ * whole seconds (metav1.Time), so the trigger is compared at that precision: a trigger in the second the
+ * Task completed cannot be told from one before it, and counting it as after would run the Task again
+ * for the trigger it has just answered. (GitHub's timestamps have whole seconds too.)
+ */
 function triggeredAfterCompletion(item: WorkItem, task: ExistingTask): boolean {
   if (!item.triggerTime || !isTerminalTaskPhase(task.status?.phase)) return false;
   const completed = Date.parse(task.status?.completionTime ?? '');
-  return !Number.isNaN(completed) && item.triggerTime.getTime() > completed;
+  const triggerSecond = Math.floor(item.triggerTime.getTime() / 1000) * 1000;
+  return !Number.isNaN(completed) && triggerSecond > completed;
 }
 
 /**
