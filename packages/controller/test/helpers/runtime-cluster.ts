@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { type ApiServer, type KObject, startApiServer } from '@kelos/devcluster';
 import { buildCrd, type KindName } from '@kelos/shared';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { vi } from 'vitest';
 import { loadKubeConfig } from '../../src/runtime/kube-client.js';
 import { createLogger } from '../../src/runtime/logger.js';
 
@@ -61,25 +60,8 @@ export async function startRuntimeCluster(options: { watchHistory?: number } = {
   return cluster;
 }
 
-/**
- * Polls until `check` returns something other than undefined/false (an error thrown counts as not yet),
- * or fails after `timeoutMs` with the last error: vitest's `vi.waitFor`, which needs a throw to retry.
- */
-export function eventually<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 5000,
-  what = 'condition',
-  intervalMs = 20,
-): Promise<T> {
-  return vi.waitFor(
-    async () => {
-      const value = await check();
-      if (value === undefined || value === false) throw new Error(`${what} not met within ${timeoutMs} ms`);
-      return value;
-    },
-    { timeout: timeoutMs, interval: intervalMs },
-  );
-}
+// The dev cluster's test helper: one polling loop for both packages' tests.
+export { eventually } from '../../../devcluster/test/helpers/eventually.js';
 
 export function configMap(
   name: string,

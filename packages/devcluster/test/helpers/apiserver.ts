@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { vi } from 'vitest';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../src/index.js';
 
 export interface TestCluster {
@@ -33,25 +32,7 @@ export async function startTestCluster(options: ApiServerOptions = {}): Promise<
   };
 }
 
-/**
- * Polls until `check` returns something other than undefined/false (an error thrown counts as not yet),
- * or fails after `timeoutMs` with the last error: vitest's `vi.waitFor`, which needs a throw to retry.
- */
-export function eventually<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 5000,
-  what = 'condition',
-  intervalMs = 20,
-): Promise<T> {
-  return vi.waitFor(
-    async () => {
-      const value = await check();
-      if (value === undefined || value === false) throw new Error(`${what} not met within ${timeoutMs} ms`);
-      return value;
-    },
-    { timeout: timeoutMs, interval: intervalMs },
-  );
-}
+export { eventually } from './eventually.js';
 
 /** The HTTP status code of a failed client-node call (ApiException.code). */
 export async function errorOf(p: Promise<unknown>): Promise<{ code: number; body: Record<string, unknown> }> {
