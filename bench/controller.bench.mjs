@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processMemory } from './proc-memory.mjs';
 import { shebangNodeFlags } from './shebang-node-flags.mjs';
 
 const self = fileURLToPath(import.meta.url);
@@ -74,13 +75,6 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Peak and current resident set of a process, in MB (VmHWM survives the peak). */
-function memory(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { peak: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
 }
 
 /** CPU time (user + system) a process has used, in ms, from /proc (clock ticks of 10 ms). */
@@ -186,7 +180,7 @@ async function main() {
     if (ok) break;
     await sleep(50);
   }
-  const idle = memory(controller.pid);
+  const idle = processMemory(controller.pid);
 
   const created = new Map();
   const jobLatency = [];
@@ -228,7 +222,7 @@ async function main() {
   };
   const sorted = jobLatency.slice(WARM_UP).sort((a, b) => a - b);
   const tasksPerSecond = TASKS / first.seconds;
-  const afterFirst = memory(controller.pid);
+  const afterFirst = processMemory(controller.pid);
   console.log(
     `${TASKS} Tasks created at once (in-process, ${first.createdIn.toFixed(0)} ms), controller as a process:`,
   );
@@ -263,7 +257,7 @@ async function main() {
     };
     // Let the last status writes and GC settle before reading the resident set of a steady cache.
     await sleep(3000);
-    const steady = memory(controller.pid);
+    const steady = processMemory(controller.pid);
     console.log(
       `${LARGE} Tasks (+${LARGE - TASKS} in ${large.seconds.toFixed(1)} s, ${((LARGE - TASKS) / large.seconds).toFixed(0)} Tasks/s) cached with their Jobs:`,
     );

@@ -17,6 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { processMemory } from './proc-memory.mjs';
 import { shebangNodeFlags } from './shebang-node-flags.mjs';
 
 const self = fileURLToPath(import.meta.url);
@@ -239,11 +240,10 @@ async function main() {
     );
     const mark = github.requests.length;
     const started = performance.now();
-    let peakKB = 0;
+    let peakMB = 0;
     const sampler = setInterval(() => {
       try {
-        const kb = Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${oneShot.pid}/status`, 'utf8'))?.[1]);
-        peakKB = Math.max(peakKB, kb || 0);
+        peakMB = Math.max(peakMB, processMemory(oneShot.pid).peak);
       } catch {
         // Exited between two samples.
       }
@@ -251,7 +251,7 @@ async function main() {
     const code = await new Promise((resolve) => oneShot.once('exit', resolve));
     clearInterval(sampler);
     console.log(
-      `kelos-spawner --one-shot ${label} (fresh process): exit ${code}, ${(performance.now() - started).toFixed(0)} ms, GitHub requests ${github.requests.length - mark}, peak RSS ${(peakKB / 1024).toFixed(0)} MB`,
+      `kelos-spawner --one-shot ${label} (fresh process): exit ${code}, ${(performance.now() - started).toFixed(0)} ms, GitHub requests ${github.requests.length - mark}, peak RSS ${peakMB.toFixed(0)} MB`,
     );
   }
 
