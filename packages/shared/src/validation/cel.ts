@@ -24,6 +24,8 @@ interface Compiled {
   program?: Program;
   error?: string;
   usesOldSelf: boolean;
+  /** The rule is `self == oldSelf` (either way round), the usual way to make a field immutable. */
+  equalsOldSelf?: boolean;
   messageProgram?: Program;
   /** The normalized fieldPath, when the rule has a valid one. */
   fieldPath?: string;
@@ -43,7 +45,21 @@ function references(node: unknown, name: string): boolean {
   return Object.values(record).some((v) => references(v, name));
 }
 
-type Compilation = { program: Program; usesOldSelf: boolean } | { error: string };
+function identName(node: unknown): string | undefined {
+  const kind = (node as { exprKind?: { case?: string; value?: { name?: unknown } } } | undefined)?.exprKind;
+  return kind?.case === 'identExpr' && typeof kind.value?.name === 'string' ? kind.value.name : undefined;
+}
+
+function isSelfEqualsOldSelf(expr: unknown): boolean {
+  const kind = (expr as { exprKind?: { case?: string; value?: { function?: string; args?: unknown[] } } })
+    .exprKind;
+  if (kind?.case !== 'callExpr' || kind.value?.function !== '_==_' || kind.value.args?.length !== 2)
+    return false;
+  const names = kind.value.args.map(identName).sort();
+  return names[0] === 'oldSelf' && names[1] === 'self';
+}
+
+type Compilation = { program: Program; usesOldSelf: boolean; equalsOldSelf: boolean } | { error: string };
 
 // Identical rules share a program even across schema objects, e.g. a CRD parsed anew per request.
 const programs = new Map<string, Compilation>();
@@ -56,6 +72,7 @@ function compile(expression: string): Compilation {
       compilation = {
         program: plan(env, parsed) as Program,
         usesOldSelf: references(parsed.expr, 'oldSelf'),
+        equalsOldSelf: isSelfEqualsOldSelf(parsed.expr),
       };
     } catch (e) {
       compilation = { error: `compilation failed: ${(e as Error).message}` };
@@ -196,6 +213,8 @@ function evaluate(node: Node, cache: CelConversions, errors: FieldError[]): void
     if (!compiled.usesOldSelf && node.unchanged()) continue;
     const optionalOldSelf = rule.optionalOldSelf === true;
     if (compiled.usesOldSelf && !hasOld && !optionalOldSelf) continue;
+    // JSON values that are deeply equal are equal in CEL too, so the rule holds without converting both.
+    if (compiled.equalsOldSelf && !optionalOldSelf && hasOld && node.unchanged()) continue;
     self ??= toCelValue(schema, value, cache, resourceRoot);
     if (hasOld) oldSelf ??= toCelValue(schema, old?.value, cache, resourceRoot);
     const previous = hasOld ? oldSelf : undefined;
