@@ -84,6 +84,22 @@ describe('applyDefaults', () => {
     expect(applyDefaults(schema, {})).toMatchObject({ spec: { resources: { memory: '1Gi' } } });
   });
 
+  it('in place at a resource root: metadata is stored as sent', () => {
+    const root: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        metadata: { type: 'object', properties: { labels: { type: 'object', default: { a: 'b' } } } },
+        spec: { type: 'object', properties: { ttl: { type: 'integer', default: 3600 } } },
+      },
+    };
+    const value = { metadata: { name: 't' }, spec: {} };
+    applyDefaultsInPlace(root, value, { resourceRoot: true });
+    expect(value).toEqual({ metadata: { name: 't' }, spec: { ttl: 3600 } });
+    const elsewhere = { metadata: { name: 't' }, spec: {} };
+    applyDefaultsInPlace(root, elsewhere);
+    expect(elsewhere.metadata).toEqual({ name: 't', labels: { a: 'b' } });
+  });
+
   it('in place: defaults the value itself, with copies of the defaults', () => {
     const input: { spec: { resources: { cpu?: string; memory?: string } } } = { spec: { resources: {} } };
     const resources = input.spec.resources;
@@ -201,5 +217,32 @@ describe('pruneUnknownFields', () => {
     expect(pruneUnknownFieldsInPlace(schema, value)).toEqual(['spec.extra', 'spec.remotes[0].url', 'status']);
     expect(value).toEqual({ spec: { prompt: 'p', remotes: [{ name: 'a' }] } });
     expect(value.spec.remotes).toBe(remotes);
+  });
+
+  it('at a resource root: leaves apiVersion, kind and metadata alone, whatever the schema says', () => {
+    const root: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        metadata: { type: 'object' },
+        spec: { type: 'object', properties: { a: { type: 'string' } } },
+      },
+    };
+    const resource = () => ({
+      apiVersion: 'kelos.dev/v1alpha1',
+      kind: 'Task',
+      metadata: { name: 't', labels: { x: 'y' } },
+      spec: { a: 'b', extra: 1 },
+    });
+    const value = resource();
+    expect(pruneUnknownFieldsInPlace(root, value, { resourceRoot: true })).toEqual(['spec.extra']);
+    expect(value).toEqual({ ...resource(), spec: { a: 'b' } });
+    // Not at a root, the schema's word is final: metadata's fields and the undeclared keys go.
+    expect(pruneUnknownFieldsInPlace(root, resource())).toEqual([
+      'apiVersion',
+      'kind',
+      'metadata.name',
+      'metadata.labels',
+      'spec.extra',
+    ]);
   });
 });

@@ -12,7 +12,7 @@ export function isCrdResource(rt: ResourceType): boolean {
 
 /**
  * Defaulting and validation of a create or update, as the admission chain plus the registry strategies
- * do in kube-apiserver. Throws the 422 Invalid Status; returns the object to store.
+ * do in kube-apiserver. Throws the 422 Invalid Status; returns the object to store (`obj`, defaulted and pruned in place).
  */
 export function admit(
   registry: Registry,
@@ -21,10 +21,9 @@ export function admit(
   old: KObject | undefined,
   opts: { strictFields: boolean },
 ): KObject {
-  let out = obj;
   let errors: FieldError[];
   if (rt.crdName !== undefined) {
-    ({ obj: out, errors } = admitCustomResource(rt, obj, old, opts.strictFields));
+    errors = admitCustomResource(rt, obj, old, opts.strictFields);
   } else if (isCrdResource(rt)) {
     defaultCrd(obj);
     errors = validateCrd(rt, obj, old);
@@ -33,6 +32,6 @@ export function admit(
     errors = validateBuiltin(rt, obj, old);
   }
   if (errors.length > 0) throw invalidError(rt, obj.metadata.name ?? '', errors);
-  if (isCrdResource(rt)) computeCrdStatus(registry, out, old);
-  return out;
+  if (isCrdResource(rt)) computeCrdStatus(registry, obj, old);
+  return obj;
 }

@@ -14,20 +14,20 @@ import { validateMetadata } from './validation.js';
  * Custom resources go through the same steps as in kube-apiserver: prune unknown fields (or reject them
  * when the client asked for strict field validation), apply schema defaults, validate (including CEL
  * transition rules against the old object). The object is the request's own (a decoded body, or a merge
- * that copied what it took from the stored object), so pruning and defaulting work in place, without copies;
- * it is mutated and returned.
+ * that copied what it took from the stored object), so pruning and defaulting work in place, without copies.
+ * Returns the field errors.
  */
 export function admitCustomResource(
   rt: ResourceType,
   obj: KObject,
   old: KObject | undefined,
   strict: boolean,
-): { obj: KObject; errors: FieldError[] } {
+): FieldError[] {
   const schema = rt.schema as JSONSchemaProps | undefined;
-  if (!schema) return { obj, errors: validateMetadata(rt, obj, old) };
-  // apiVersion, kind and metadata are never pruned: ObjectMeta is validated on its own.
-  const { apiVersion, kind, metadata, ...content } = obj;
-  const pruned = pruneUnknownFieldsInPlace(schema, content);
+  if (!schema) return validateMetadata(rt, obj, old);
+  // apiVersion, kind and metadata are never pruned, and metadata is not defaulted: ObjectMeta is
+  // validated on its own.
+  const pruned = pruneUnknownFieldsInPlace(schema, obj, { resourceRoot: true });
   if (strict && pruned.length > 0) {
     throw badRequest(
       `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${pruned
@@ -35,10 +35,6 @@ export function admitCustomResource(
         .join(', ')}`,
     );
   }
-  // metadata is defaulted by no schema: it is stored as sent (and validated on its own below).
-  const defaulted = { ...content, apiVersion, kind } as KObject;
-  applyDefaultsInPlace(schema, defaulted);
-  defaulted.metadata = metadata;
-  const errors = [...validateMetadata(rt, defaulted, old), ...validateObject(schema, defaulted, old)];
-  return { obj: defaulted, errors };
+  applyDefaultsInPlace(schema, obj, { resourceRoot: true });
+  return [...validateMetadata(rt, obj, old), ...validateObject(schema, obj, old)];
 }

@@ -16,7 +16,8 @@ function isNonNullableNull(value: unknown, schema: JSONSchemaProps | undefined):
   return value === null && schema !== undefined && !schema.nullable;
 }
 
-function defaultInPlace(value: unknown, schema: JSONSchemaProps | undefined): void {
+/** `skip`: a key of this object that no default applies to (a custom resource's metadata). */
+function defaultInPlace(value: unknown, schema: JSONSchemaProps | undefined, skip?: string): void {
   if (!schema) return;
   if (Array.isArray(value)) {
     const items = schema.items;
@@ -28,11 +29,13 @@ function defaultInPlace(value: unknown, schema: JSONSchemaProps | undefined): vo
   }
   if (!isJsonObject(value)) return;
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
+    if (key === skip) continue;
     if (hasDefault(property) && (!Object.hasOwn(value, key) || isNonNullableNull(value[key], property))) {
       value[key] = cloneJson(property.default);
     }
   }
   for (const key of Object.keys(value)) {
+    if (key === skip) continue;
     const sub = childSchema(schema, key);
     if (isNonNullableNull(value[key], sub)) {
       if (hasDefault(sub)) value[key] = cloneJson(sub.default);
@@ -54,8 +57,13 @@ export function applyDefaults(schema: JSONSchemaProps, value: unknown): unknown 
 
 /**
  * Applies the schema's defaults to `value` itself, for a caller that owns it (an apiserver decoding a
- * request body): no copy.
+ * request body): no copy. At a `resourceRoot` (a custom resource) metadata is stored as sent: no schema
+ * defaults ObjectMeta.
  */
-export function applyDefaultsInPlace(schema: JSONSchemaProps, value: unknown): void {
-  defaultInPlace(value, schema);
+export function applyDefaultsInPlace(
+  schema: JSONSchemaProps,
+  value: unknown,
+  options: { resourceRoot?: boolean } = {},
+): void {
+  defaultInPlace(value, schema, options.resourceRoot ? 'metadata' : undefined);
 }

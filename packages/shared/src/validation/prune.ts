@@ -13,6 +13,8 @@ const EMBEDDED_META = new Set(['apiVersion', 'kind', 'metadata']);
 class Pruner {
   readonly pruned: string[] = [];
 
+  constructor(private readonly resourceRoot: boolean) {}
+
   /** The schema of a child, or null when the child is not specified (undefined: no schema below). */
   private specified(schema: JSONSchemaProps, key: string): JSONSchemaProps | undefined | null {
     if (schema.properties && Object.hasOwn(schema.properties, key)) return schema.properties[key];
@@ -28,7 +30,9 @@ class Pruner {
         this.prune(item, schema?.items, subscriptPath(path, i));
       });
     } else if (isJsonObject(value)) {
+      const root = this.resourceRoot && path === '';
       for (const [key, v] of Object.entries(value)) {
+        if (root && EMBEDDED_META.has(key)) continue;
         if (schema && this.isEmbeddedMeta(schema, key, v)) continue;
         const sub = schema ? this.specified(schema, key) : null;
         if (sub === null) this.remove(value, key, path);
@@ -78,10 +82,16 @@ export function pruneUnknownFields(schema: JSONSchemaProps, value: unknown): Pru
 
 /**
  * Removes the fields `schema` does not specify from `value` itself, for a caller that owns it (an
- * apiserver decoding a request body): no copy. Returns the paths of the removed fields.
+ * apiserver decoding a request body): no copy. Returns the paths of the removed fields. At a
+ * `resourceRoot` (a custom resource) apiVersion, kind and metadata are left alone: the apiserver checks
+ * them as TypeMeta and ObjectMeta, whatever the schema says.
  */
-export function pruneUnknownFieldsInPlace(schema: JSONSchemaProps, value: unknown): string[] {
-  const pruner = new Pruner();
+export function pruneUnknownFieldsInPlace(
+  schema: JSONSchemaProps,
+  value: unknown,
+  options: { resourceRoot?: boolean } = {},
+): string[] {
+  const pruner = new Pruner(options.resourceRoot === true);
   pruner.prune(value, schema, '');
   return pruner.pruned;
 }
