@@ -25,7 +25,7 @@ describe('parseControllerFlags', () => {
     expect(parseControllerFlags([])).toEqual({
       metrics: { host: undefined, port: 8080 },
       health: { host: undefined, port: 8081 },
-      workers: 4,
+      workers: 32,
       images: {},
       imagePullPolicies: {},
       help: false,

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AGENT_TYPES, type AgentType } from '@kelos/shared/constants';
 import { parseResourceList, type ResourceList } from '@kelos/shared/resource-list';
+import { DEFAULT_TASK_WORKERS } from '../task/default-workers.js';
 
 /** A command line the controller cannot run with; main prints it on one line and exits 2. */
 export class UsageError extends Error {}
@@ -45,7 +46,7 @@ const options = {
   'leader-election-namespace': { type: 'string' },
   'metrics-bind-address': { type: 'string', default: ':8080' },
   'health-probe-bind-address': { type: 'string', default: ':8081' },
-  workers: { type: 'string', default: '4' },
+  workers: { type: 'string', default: String(DEFAULT_TASK_WORKERS) },
   'log-level': { type: 'string' },
   version: { type: 'string' },
   'github-api-base-url': { type: 'string' },
@@ -68,7 +69,7 @@ export const USAGE = `Usage: kelos-controller [flags]
   --leader-election-namespace NS      namespace of the Lease (default: the pod's namespace, else kelos-system)
   --metrics-bind-address ADDR         [host]:port of /metrics, 0 disables (default :8080)
   --health-probe-bind-address ADDR    [host]:port of /healthz and /readyz, 0 disables (default :8081)
-  --workers N                         Tasks reconciled concurrently (default 4)
+  --workers N                         Tasks reconciled concurrently (default ${DEFAULT_TASK_WORKERS})
   --log-level LEVEL                   ${LOG_LEVELS.join(', ')} (default $KELOS_LOG_LEVEL, else info)
   --version TAG                       tag of default images and of images given without tag (default latest)
   --<agent>-image IMAGE               agent image per type: ${AGENT_TYPES.join(', ')}

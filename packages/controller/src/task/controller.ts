@@ -8,13 +8,14 @@ import { makeClients } from '../runtime/kube-client.js';
 import type { Manager } from '../runtime/manager.js';
 import { BranchLocks } from './branch-lock.js';
 import type { TaskDeps } from './context.js';
+import { DEFAULT_TASK_WORKERS } from './default-workers.js';
 import { JobExpectations } from './job-expectations.js';
 import { apiPodLogReader, type PodLogReader } from './outputs.js';
 import { taskReconciler } from './reconciler.js';
 import { taskOfPod, tasksUsingWorkspace, waitersOf, waitersOfFinished } from './watches.js';
 
 export interface TaskControllerOptions {
-  /** Tasks reconciled concurrently (default 4). */
+  /** Tasks reconciled concurrently (default DEFAULT_TASK_WORKERS). */
   workers?: number;
   jobOptions?: JobBuilderOptions;
   /** GitHub API base URL for App tokens, instead of the one derived from the workspace host. */
@@ -50,7 +51,11 @@ export function setupTaskController(mgr: Manager, options: TaskControllerOptions
     now: options.now ?? Date.now,
   };
   const controller = mgr
-    .controller({ name: 'task', workers: options.workers ?? 4, reconcile: taskReconciler(deps) })
+    .controller({
+      name: 'task',
+      workers: options.workers ?? DEFAULT_TASK_WORKERS,
+      reconcile: taskReconciler(deps),
+    })
     .for(caches.tasks)
     .owns(caches.jobs)
     .watches(caches.tasks, waitersOfFinished(caches.tasks))
