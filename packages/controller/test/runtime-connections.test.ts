@@ -139,4 +139,17 @@ describe('KubeJsonClient', () => {
     await expect(json.get(list)).resolves.toMatchObject({ kind: 'NamespaceList' });
     expect(asked()).toBe(2);
   });
+
+  it('does not decode what a create sends back when the caller ignores it; a failure still carries its Status', async () => {
+    const kc = loadKubeConfig({ kubeconfig });
+    // Settings asked for per request, so that the token changed below is sent.
+    const json = new KubeJsonClient(kc, 0);
+    const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } };
+    await expect(json.create(list, body)).resolves.toMatchObject({ kind: 'NamespaceList' });
+    await expect(json.createIgnoringResult(list, body)).resolves.toBeUndefined();
+    (kc.getCurrentUser() as { token?: string }).token = 'expired';
+    const failure = await json.createIgnoringResult(list, body).catch((e: unknown) => e);
+    expect(apiErrorCode(failure)).toBe(401);
+    expect((failure as { body: unknown }).body).toMatchObject({ kind: 'Status', code: 401 });
+  });
 });

@@ -134,7 +134,7 @@ export class KubeEventRecorder implements EventRecorder {
       const known = this.seen.get(entry.key);
       if (known && (await this.bump(namespace, known, entry))) return;
       const eventName = `${name}.${this.nextSuffix()}`;
-      await this.client.create(`/api/v1/namespaces/${encodeURIComponent(namespace)}/events`, {
+      await this.client.createIgnoringResult(`/api/v1/namespaces/${encodeURIComponent(namespace)}/events`, {
         apiVersion: 'v1',
         kind: 'Event',
         metadata: { name: eventName, namespace },

@@ -124,7 +124,7 @@ async function submitJob(deps: TaskDeps, task: Task, job: V1Job): Promise<StepRe
   const uid = task.metadata.uid ?? '';
   deps.expectedJobs.expect(uid);
   try {
-    await deps.clients.json.create(collectionPath(kinds.Job, namespace), job);
+    await deps.clients.json.createIgnoringResult(collectionPath(kinds.Job, namespace), job);
   } catch (err) {
     deps.expectedJobs.observed(uid);
     if (isAlreadyExists(err)) return { requeueAfterMs: JOB_EXISTS_REQUEUE_MS };
