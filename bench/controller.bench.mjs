@@ -279,6 +279,11 @@ async function main() {
     console.log(
       `  controller RSS ${steady.rss.toFixed(0)} MB, peak ${steady.peak.toFixed(0)} MB (target < 150 MB)`,
     );
+    // Events are written in the background from a bounded queue: one that falls behind drops them.
+    const taskCreated = client
+      .list('events', { namespace: NAMESPACE })
+      .items.filter((e) => e.reason === 'TaskCreated').length;
+    console.log(`  TaskCreated Events: ${taskCreated} for ${WARM_UP + LARGE} Tasks`);
   }
 
   stopJobs();
