@@ -12,7 +12,8 @@ export function isCrdResource(rt: ResourceType): boolean {
 
 /**
  * Defaulting and validation of a create or update, as the admission chain plus the registry strategies
- * do in kube-apiserver. Throws the 422 Invalid Status; returns the object to store (`obj`, defaulted and pruned in place).
+ * do in kube-apiserver. Throws the 422 Invalid Status; returns the object to store: `obj`, defaulted
+ * and pruned in place.
  */
 export function admit(
   registry: Registry,
