@@ -236,6 +236,11 @@ describe('pruneUnknownFields', () => {
     const value = resource();
     expect(pruneUnknownFieldsInPlace(root, value, { resourceRoot: true })).toEqual(['spec.extra']);
     expect(value).toEqual({ ...resource(), spec: { a: 'b' } });
+    // A root that keeps unknown fields still prunes within the declared ones, but never in metadata.
+    const open: JSONSchemaProps = { ...root, 'x-kubernetes-preserve-unknown-fields': true };
+    const kept = resource();
+    expect(pruneUnknownFieldsInPlace(open, kept, { resourceRoot: true })).toEqual(['spec.extra']);
+    expect(kept.metadata).toEqual(resource().metadata);
     // Not at a root, the schema's word is final: metadata's fields and the undeclared keys go.
     expect(pruneUnknownFieldsInPlace(root, resource())).toEqual([
       'apiVersion',

@@ -49,7 +49,9 @@ class Pruner {
         this.keepUnknown(item, schema.items, subscriptPath(path, i));
       });
     } else if (isJsonObject(value)) {
+      const root = this.resourceRoot && path === '';
       for (const [key, v] of Object.entries(value)) {
+        if (root && EMBEDDED_META.has(key)) continue;
         if (schema['x-kubernetes-embedded-resource'] && EMBEDDED_META.has(key)) continue;
         const sub = this.specified(schema, key);
         if (sub !== null) this.prune(v, sub, childPath(path, key));
