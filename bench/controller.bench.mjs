@@ -1,11 +1,13 @@
 // The controller's throughput on the dev cluster's API server (no node: pods never run, so every Task
 // stops at Pending with its Job). 1,000 Tasks are created at once while the kelos-controller binary runs
-// as its own process, after 100 warm-up Tasks (the raw client below warms up with 100 creates too); measured: time until every Task has its Job and phase Pending, Tasks/s, the
-// latency from a Task's create to its Job's ADDED event (p50/p99), and the controller's peak RSS.
+// as its own process, after 100 warm-up Tasks (the raw client below warms up with 100 creates too);
+// measured: time until every Task has its Job and phase Pending, Tasks/s, the latency from a Task's
+// create to its Job's ADDED event (p50/p99), and the controller's peak RSS.
 // The floor is the same API server's raw create rate for one client (ConfigMaps, one request in flight,
 // keep-alive, from another process): a Task costs several writes (finalizer, Job, status, event), so the
 // ratio Tasks/s ÷ creates/s says how close the controller gets to one write per Task (target >= 0.4).
-// Then the controller's RSS with 10,000 Tasks (and their Jobs) in its caches (target < 150 MB);
+// Then the controller's RSS with 10,000 Tasks (and their Jobs) in its caches (target < 150 MB), and
+// whether every one of them got its TaskCreated Event (the recorder drops what overflows its queue);
 // BENCH_LARGE=0 skips that phase. The API server counts the requests it serves during the 1,000-Task
 // phase, by method and resource, so the requests per Task are printed too.
 // BENCH_CPU_PROF=DIR runs the controller with --cpu-prof into DIR and stops it with SIGTERM (so that the
