@@ -213,8 +213,9 @@ function evaluate(node: Node, cache: CelConversions, errors: FieldError[]): void
     if (!compiled.usesOldSelf && node.unchanged()) continue;
     const optionalOldSelf = rule.optionalOldSelf === true;
     if (compiled.usesOldSelf && !hasOld && !optionalOldSelf) continue;
-    // JSON values that are deeply equal are equal in CEL too, so the rule holds without converting both.
-    if (compiled.equalsOldSelf && !optionalOldSelf && hasOld && node.unchanged()) continue;
+    // JSON values that are deeply equal are equal in CEL too, so the rule holds without converting both
+    // (past the line above, a rule that reads oldSelf without optionalOldSelf has an old value).
+    if (compiled.equalsOldSelf && !optionalOldSelf && node.unchanged()) continue;
     self ??= toCelValue(schema, value, cache, resourceRoot);
     if (hasOld) oldSelf ??= toCelValue(schema, old?.value, cache, resourceRoot);
     const previous = hasOld ? oldSelf : undefined;

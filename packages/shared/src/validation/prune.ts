@@ -30,9 +30,8 @@ class Pruner {
         this.prune(item, schema?.items, subscriptPath(path, i));
       });
     } else if (isJsonObject(value)) {
-      const root = this.resourceRoot && path === '';
       for (const [key, v] of Object.entries(value)) {
-        if (root && EMBEDDED_META.has(key)) continue;
+        if (this.isRootMeta(path, key)) continue;
         if (schema && this.isEmbeddedMeta(schema, key, v)) continue;
         const sub = schema ? this.specified(schema, key) : null;
         if (sub === null) this.remove(value, key, path);
@@ -49,14 +48,18 @@ class Pruner {
         this.keepUnknown(item, schema.items, subscriptPath(path, i));
       });
     } else if (isJsonObject(value)) {
-      const root = this.resourceRoot && path === '';
       for (const [key, v] of Object.entries(value)) {
-        if (root && EMBEDDED_META.has(key)) continue;
+        if (this.isRootMeta(path, key)) continue;
         if (schema['x-kubernetes-embedded-resource'] && EMBEDDED_META.has(key)) continue;
         const sub = this.specified(schema, key);
         if (sub !== null) this.prune(v, sub, childPath(path, key));
       }
     }
+  }
+
+  /** apiVersion, kind and metadata of the resource being pruned, which the apiserver checks on its own. */
+  private isRootMeta(path: string, key: string): boolean {
+    return this.resourceRoot && path === '' && EMBEDDED_META.has(key);
   }
 
   private isEmbeddedMeta(schema: JSONSchemaProps, key: string, value: unknown): boolean {
